@@ -1,0 +1,396 @@
+"""The trusted side of the worker: start it, feed it a submission, call functions.
+
+A :class:`Zygote` is one pre-warmed worker process (numpy already imported) that
+forks a fresh worker per submission in a few milliseconds. A :class:`Student`
+is the hidden tests' handle on one submission: ``student.call("relu", x)`` sends
+the call to that submission's worker and returns a :class:`Call` built only from
+validated data, or raises a :class:`~grader.errors.StudentCodeError`.
+
+A worker that hangs is killed at the call's deadline, one that dies is noted;
+either way the next call starts a new one, so a broken function costs only its
+own tests. A function that timed out once is not called again (each further
+call reports the same timeout at once), and the submission as a whole has a
+wall-clock budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import errors
+from grader.worker import _wire
+
+WORKER_MAIN = Path(__file__).with_name("worker") / "_main.py"
+ALLOWED_PACKAGES = ("numpy", "scipy")
+RESULT_CAP = 256 << 20  # bytes a worker may send back in one reply
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one call of a student function did, as data the worker cannot fake
+    into anything but data."""
+
+    value: Any  # exact ndarray, Python scalar, list/tuple of those, None or _wire.Other
+    type_name: str  # the result's type as the worker saw it, e.g. "numpy.ndarray"
+    fp_errors: tuple[str, ...]  # floating-point errors numpy signalled
+    modified: tuple[int, ...]  # indices of array arguments the call changed
+    events: int | None  # Python calls+lines run in the student's files (if traced)
+
+
+def allowed_packages_dir() -> Path:
+    """A private folder with links to the packages graded code may import."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-site-"))
+    for name in ALLOWED_PACKAGES:
+        spec = find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        package = Path(next(iter(spec.submodule_search_locations)))
+        for sibling in (package, package.with_name(name + ".libs")):
+            if sibling.exists():
+                (folder / sibling.name).symlink_to(sibling)
+    return folder
+
+
+class Zygote:
+    """One pre-warmed worker process that forks a worker per submission."""
+
+    def __init__(self, *, python: str = sys.executable, start_seconds: float = 60.0) -> None:
+        self.site = allowed_packages_dir()
+        ours, theirs = socket.socketpair()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "LANG": "C.UTF-8",
+        }
+        debug = os.environ.get("GRADER_DEBUG_WORKER")
+        self.process = subprocess.Popen(
+            [python, "-I", "-S", str(WORKER_MAIN), str(self.site), str(theirs.fileno())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=None if debug else subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=env,
+        )
+        theirs.close()
+        self.control = ours
+        self.start_seconds = start_seconds
+
+    def _request(self, message: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+        try:
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+            ready, _, _ = select.select([self.control], [], [], self.start_seconds)
+            if not ready:
+                raise errors.WorkerError("the worker process did not answer")
+            header, _ = _wire.recv(self.control, 0)
+        except (OSError, EOFError, _wire.WireError) as exc:
+            raise errors.WorkerError(
+                f"the worker process failed ({exc}); run with GRADER_DEBUG_WORKER=1 to see why"
+            ) from None
+        return header
+
+    def spawn(self, policy: Mapping[str, Any] | None = None) -> tuple[socket.socket, int]:
+        ours, theirs = socket.socketpair()
+        try:
+            reply = self._request({"op": "spawn", "policy": dict(policy or {})}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        return ours, int(reply["pid"])
+
+    def kill(self, pid: int) -> None:
+        self._request({"op": "kill", "pid": pid})
+
+    def status(self, pid: int) -> str:
+        return str(self._request({"op": "status", "pid": pid}).get("status", "unknown"))
+
+    def close(self) -> None:
+        self.control.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.site, ignore_errors=True)
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Worker:
+    """One forked worker holding one submission."""
+
+    def __init__(self, zygote: Zygote, policy: Mapping[str, Any] | None) -> None:
+        self.zygote = zygote
+        self.channel, self.pid = zygote.spawn(policy)
+        self.alive = True
+
+    def request(
+        self, header: dict[str, Any], buffers: list[bytes], seconds: float
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        """Send one request; raise TimeoutError or EOFError (worker gone) or WireError."""
+        deadline = time.monotonic() + seconds
+        self.channel.settimeout(max(seconds, 0.001))
+        try:
+            _wire.send(self.channel, header, buffers)
+            ready, _, _ = select.select([self.channel], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError
+            self.channel.settimeout(max(0.05, deadline - time.monotonic()))
+            return _wire.recv(self.channel, RESULT_CAP)
+        except (BrokenPipeError, ConnectionResetError):
+            raise EOFError from None
+        except socket.timeout:
+            raise TimeoutError from None
+
+    def kill(self) -> str:
+        """Kill the worker (and everything it started); say how it ended."""
+        if self.alive:
+            self.alive = False
+            self.channel.close()
+            self.zygote.kill(self.pid)
+        for _ in range(50):
+            status = self.zygote.status(self.pid)
+            if status not in ("running", "unknown"):
+                return status
+            time.sleep(0.002)
+        return "did not stop"
+
+
+def _encode_arg(value: Any, buffers: list[bytes]) -> dict[str, Any]:
+    if isinstance(value, _wire.Rng):
+        return _wire.encode_rng(value)
+    if isinstance(value, list) and any(isinstance(v, _wire.Rng) for v in value):
+        return {"k": "list", "items": [_encode_arg(v, buffers) for v in value]}
+    return _wire.encode(value, buffers)
+
+
+class Student:
+    """The hidden tests' handle on one submission."""
+
+    def __init__(
+        self,
+        files: Mapping[str, bytes],
+        modules: Mapping[str, str],
+        zygote: Zygote,
+        *,
+        call_seconds: float = 5.0,
+        import_seconds: float = 10.0,
+        submission_seconds: float = 120.0,
+        policy: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``files``: name -> bytes of the submission; ``modules``: graded function ->
+        the file that must define it (``"relu": "activations.py"``)."""
+        self.files = dict(files)
+        self.modules = dict(modules)
+        self.zygote = zygote
+        self.call_seconds = call_seconds
+        self.import_seconds = import_seconds
+        self.deadline = time.monotonic() + submission_seconds
+        self.policy = policy
+        self.worker: _Worker | None = None
+        self.imported: dict[str, errors.StudentCodeError | None] = {}
+        self.hung: dict[str, errors.StudentTimeout] = {}
+        self.restarts = 0
+
+    # -- worker lifecycle -------------------------------------------------
+
+    def _ensure_worker(self) -> _Worker:
+        if self.worker is not None and self.worker.alive:
+            return self.worker
+        if self.worker is not None:
+            self.restarts += 1
+            # a fresh worker imports again; failures stay failures
+            self.imported = {m: f for m, f in self.imported.items() if f is not None}
+        self.worker = _Worker(self.zygote, self.policy)
+        buffers = list(self.files.values())
+        header = {"op": "load", "files": {name: i for i, name in enumerate(self.files)}}
+        reply, _ = self._request(header, buffers, self.import_seconds, what="loading your files")
+        if not reply.get("ok"):
+            raise errors.WorkerCrashed(f"your files could not be loaded: {reply.get('error')}")
+        return self.worker
+
+    def _request(
+        self, header: dict[str, Any], buffers: list[bytes], seconds: float, *, what: str
+    ) -> tuple[dict[str, Any], list[bytes]]:
+        worker = self.worker
+        assert worker is not None
+        seconds = min(seconds, self.deadline - time.monotonic())
+        if seconds <= 0:
+            worker.kill()
+            raise errors.StudentTimeout(
+                f"{what}: the submission used up its total time budget, so this was not run"
+            )
+        try:
+            return worker.request(header, buffers, seconds)
+        except TimeoutError:
+            worker.kill()
+            raise errors.StudentTimeout(
+                f"{what} did not finish within {seconds:.3g} s (an endless loop? "
+                "a Python loop over a large array?)"
+            ) from None
+        except (EOFError, OSError, _wire.WireError) as exc:
+            how = worker.kill()
+            detail = f" ({exc})" if isinstance(exc, _wire.WireError) else ""
+            raise errors.WorkerCrashed(
+                f"the process running your code died during {what}: it {how}{detail}. "
+                "Does your code call sys.exit/os._exit, crash, or use too much memory?"
+            ) from None
+
+    def _ensure_module(self, module: str) -> None:
+        """Import ``module`` in the current worker once; remember failures for good."""
+        if module not in self.imported:
+            self.imported[module] = self._import(module)
+        failure = self.imported[module]
+        if failure is not None:
+            raise failure
+
+    def _import(self, module: str) -> errors.StudentCodeError | None:
+        filename = module + ".py"
+        if filename not in self.files:
+            return errors.MissingFunction(f"{filename} is missing from the submission")
+        try:
+            reply, _ = self._request({"op": "import", "module": module}, [],
+                                     self.import_seconds, what=f"importing {filename}")
+        except errors.StudentTimeout as exc:
+            return errors.ImportFailed(str(exc), status="timeout")
+        except errors.WorkerCrashed as exc:
+            return errors.ImportFailed(str(exc))
+        return _import_failure(filename, reply)
+
+    def close(self) -> None:
+        if self.worker is not None and self.worker.alive:
+            self.worker.kill()
+
+    # -- calls --------------------------------------------------------------
+
+    def call(
+        self,
+        function: str,
+        *args: Any,
+        trace: bool = False,
+        global_seed: int | None = None,
+        **kwargs: Any,
+    ) -> Call:
+        """Call a student function; raise StudentCodeError if it does not return."""
+        module = self.modules[function].removesuffix(".py")
+        if function in self.hung:
+            raise self.hung[function]
+        if module + ".py" in self.files:
+            self._ensure_worker()
+        self._ensure_module(module)
+        buffers: list[bytes] = []
+        header = {
+            "op": "call",
+            "module": module,
+            "function": function,
+            "args": [_encode_arg(a, buffers) for a in args],
+            "kwargs": {k: _encode_arg(v, buffers) for k, v in kwargs.items()},
+            "trace": trace,
+            "global_seed": global_seed,
+        }
+        try:
+            reply, reply_buffers = self._request(header, buffers, self.call_seconds,
+                                                 what=f"{function}(...)")
+        except errors.StudentTimeout as exc:
+            self.hung[function] = errors.StudentTimeout(
+                f"{exc} (not run again after this timeout)")
+            raise
+        return _call_result(function, self.modules[function], reply, reply_buffers)
+
+    def __enter__(self) -> Student:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeError | None:
+    if reply.get("ok"):
+        return None
+    if "not_allowed" in reply:
+        return errors.NotAllowed(
+            f"{filename} uses {reply['not_allowed']} while it is imported: {_POLICY_TEXT}")
+    raised = reply.get("raised") or {}
+    return errors.ImportFailed(
+        f"{filename} could not be imported: {_describe_raised(raised)}")
+
+
+_POLICY_TEXT = (
+    "graded code may use numpy, math and scipy.special.erf/erfc/ndtr only; "
+    "library implementations of the functions you are asked to write are not allowed"
+)
+
+
+def _describe_raised(raised: Mapping[str, Any]) -> str:
+    text = f"{str(raised.get('type', 'Exception'))[:100]}: {str(raised.get('message', ''))[:500]}"
+    where = raised.get("where") or []
+    if isinstance(where, list) and where:
+        last = where[-1]
+        if isinstance(last, list) and len(last) == 4:
+            file, line, name, code = (str(part)[:200] for part in last)
+            text += f"\n  at {file} line {line}, in {name}: {code.strip()}"
+    return text
+
+
+def _call_result(function: str, filename: str, reply: dict[str, Any], buffers: list[bytes]) -> Call:
+    if reply.get("missing"):
+        raise errors.MissingFunction(f"{function} is not defined in {filename}")
+    if "not_allowed" in reply:
+        raise errors.NotAllowed(
+            f"{function} uses {str(reply['not_allowed'])[:200]}: {_POLICY_TEXT}")
+    if "raised" in reply:
+        raised = reply["raised"] if isinstance(reply["raised"], dict) else {}
+        if raised.get("type") == "NotImplementedError":
+            raise errors.StudentRaised(f"{function} is not implemented yet (it raises "
+                                       "NotImplementedError)")
+        raise errors.StudentRaised(f"{function} raised {_describe_raised(raised)}")
+    if not reply.get("ok"):
+        raise errors.WorkerCrashed(f"the worker gave an invalid reply during {function}(...)")
+    try:
+        value = _wire.decode(reply.get("value"), buffers, RESULT_CAP)
+    except _wire.WireError as exc:
+        raise errors.WorkerCrashed(f"{function} returned something unreadable: {exc}") from None
+    fp = reply.get("fp") or []
+    modified = reply.get("modified") or []
+    events = reply.get("events")
+    return Call(
+        value=value,
+        type_name=str(reply.get("type", "?"))[:200],
+        fp_errors=tuple(str(e)[:40] for e in fp if isinstance(e, str))[:4],
+        modified=tuple(i for i in modified if type(i) is int)[:16],
+        events=events if type(events) is int else None,
+    )
+
+
+def as_array(value: Any) -> np.ndarray | None:
+    """The numeric array a returned value stands for, or None if it is not numeric data."""
+    if isinstance(value, np.ndarray):
+        return value
+    if type(value) in (bool, int, float):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError):
+            return None
+        return array if array.dtype.kind in "biufc" else None
+    return None

@@ -1,0 +1,324 @@
+"""The worker: the only place student code runs.
+
+Started by the trusted side as ``python -I -S _main.py ALLOWED_DIR FD`` with the
+control socket on file descriptor FD. It never imports ``grader``: its ``sys.path`` is this
+folder (for its own modules, dropped again before student code runs), the
+allowed-packages folder (numpy, scipy) and the standard library.
+
+As a *zygote* it imports numpy and scipy.special once, installs the import
+policy, and forks one worker per submission on request (``spawn``, with the
+worker's channel passed as a file descriptor). Each worker gets the
+submission's files over its channel, writes them into a fresh private folder
+that becomes its import root, and then answers ``import`` and ``call`` requests
+until the channel closes. Replies describe what happened (value, exception,
+floating-point errors, modified arguments); the verdict is the trusted side's.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import tempfile
+import traceback
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, sys.argv[1] if len(sys.argv) > 1 else HERE]
+sys.dont_write_bytecode = True
+
+import numpy as np  # noqa: E402
+
+try:
+    import scipy.special  # noqa: E402,F401  (preloaded: graded code may use erf/erfc/ndtr)
+except ImportError:
+    pass
+
+import _policy  # noqa: E402
+import _wire  # noqa: E402
+
+sys.path.remove(HERE)
+FINDER = _policy.install()
+ARRAY_CAP = 64 << 20  # bytes of one argument array the worker accepts
+FP_FLAGS = ("divide by zero", "overflow", "invalid value")
+
+
+# ------------------------------------------------------------------ zygote
+
+
+def zygote(control: socket.socket) -> None:
+    """Fork workers on request until the control channel closes."""
+    children: dict[int, int | None] = {}  # pid -> wait status once reaped
+    while True:
+        try:
+            message, fds = _recv_with_fds(control)
+        except (EOFError, OSError):
+            break
+        _reap(children)
+        op = message.get("op")
+        if op == "spawn" and len(fds) == 1:
+            channel = socket.socket(fileno=fds[0])
+            pid = _spawn(lambda: _serve_child(channel, control), message.get("policy", {}))
+            channel.close()
+            children[pid] = None
+            _wire.send(control, {"pid": pid})
+        elif op == "kill":
+            pid = message.get("pid")
+            if pid in children and children[pid] is None:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            _wire.send(control, {"ok": True})
+        elif op == "status":
+            pid = message.get("pid")
+            _reap(children)
+            status = children.get(pid)
+            _wire.send(control, {"status": _describe(status)})
+        else:
+            for fd in fds:
+                os.close(fd)
+            _wire.send(control, {"error": f"unknown request {op!r}"})
+    for pid, status in children.items():
+        if status is None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _spawn(serve: Any, policy: dict[str, Any]) -> int:
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        serve()
+        os._exit(0)
+    return pid
+
+
+def _recv_with_fds(control: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 4)
+    if not data:
+        raise EOFError
+    import json
+
+    return json.loads(data), list(fds)
+
+
+def _reap(children: dict[int, int | None]) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in children:
+            children[pid] = status
+
+
+def _describe(status: int | None) -> str:
+    if status is None:
+        return "running"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        return f"killed by signal {sig} ({name})"
+    return f"exited with code {os.WEXITSTATUS(status)}"
+
+
+# ------------------------------------------------------------------ worker
+
+
+class _CappedText:
+    """Where the student's print() goes: keeps the first few KiB, drops the rest."""
+
+    def __init__(self, cap: int = 8192) -> None:
+        self.cap, self.parts, self.size = cap, [], 0
+
+    def write(self, text: str) -> int:
+        if self.size < self.cap:
+            self.parts.append(str(text)[: self.cap - self.size])
+            self.size += len(self.parts[-1])
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def _serve_child(channel: socket.socket, control: socket.socket) -> None:
+    control.close()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    sys.stdout = sys.stderr = _CappedText()  # type: ignore[assignment]
+    try:
+        Worker(channel).serve()
+    finally:
+        os._exit(0)
+
+
+class Worker:
+    def __init__(self, channel: socket.socket) -> None:
+        self.channel = channel
+        self.root = ""
+        self.modules: dict[str, Any] = {}
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, buffers = _wire.recv(self.channel, 1 << 30)
+            except (EOFError, OSError):
+                return
+            reply_buffers: list[bytes] = []
+            try:
+                reply = getattr(self, "op_" + str(header.get("op")))(header, buffers, reply_buffers)
+            except _wire.WireError as exc:
+                reply, reply_buffers = {"error": str(exc)}, []
+            _wire.send(self.channel, reply, reply_buffers)
+
+    def op_ping(self, header: dict, buffers: list, out: list) -> dict:
+        return {"ok": True}
+
+    def op_load(self, header: dict, buffers: list, out: list) -> dict:
+        self.root = tempfile.mkdtemp(prefix="submission-")
+        for name, index in header["files"].items():
+            parts = name.split("/")
+            if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+                continue
+            path = os.path.join(self.root, *parts)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(buffers[index])
+        sys.path.insert(0, self.root)
+        os.chdir(self.root)
+        FINDER.root = self.root
+        import importlib
+
+        importlib.invalidate_caches()
+        return {"ok": True}
+
+    def op_import(self, header: dict, buffers: list, out: list) -> dict:
+        import importlib
+
+        name = str(header["module"])
+        try:
+            module = importlib.import_module(name)
+        except _policy.NotAllowedError as exc:
+            return {"not_allowed": exc.what}
+        except BaseException as exc:  # noqa: BLE001 - anything the student raised
+            return {"raised": self._describe(exc)}
+        self.modules[name] = module
+        names = [k for k, v in vars(module).items() if callable(v) and not k.startswith("_")]
+        return {"ok": True, "names": names[:500]}
+
+    def op_call(self, header: dict, buffers: list, out: list) -> dict:
+        module = self.modules.get(str(header["module"]))
+        function = getattr(module, str(header["function"]), None) if module else None
+        if function is None or not callable(function):
+            return {"missing": True}
+        args = [_wire.decode(a, buffers, ARRAY_CAP) for a in header.get("args", [])]
+        kwargs = {str(k): _wire.decode(v, buffers, ARRAY_CAP)
+                  for k, v in header.get("kwargs", {}).items()}
+        args = [_materialize(a) for a in args]
+        kwargs = {k: _materialize(v) for k, v in kwargs.items()}
+        before = [(a, a.copy()) for a in _arrays(args, kwargs)]
+        if header.get("global_seed") is not None:
+            np.random.seed(int(header["global_seed"]))
+        errors: set[str] = set()
+        counter = _Counter(self.root) if header.get("trace") else None
+        try:
+            with np.errstate(all="call", under="ignore", call=lambda kind, flag: errors.add(kind)):
+                if counter:
+                    sys.settrace(counter.on_call)
+                try:
+                    value = function(*args, **kwargs)
+                finally:
+                    if counter:
+                        counter.intact = sys.gettrace() == counter.on_call
+                        sys.settrace(None)
+        except _policy.NotAllowedError as exc:
+            return {"not_allowed": exc.what}
+        except BaseException as exc:  # noqa: BLE001 - anything the student raised
+            return {"raised": self._describe(exc)}
+        modified = [i for i, (a, copy) in enumerate(before)
+                    if a.shape != copy.shape or not np.array_equal(a, copy, equal_nan=True)]
+        try:
+            tree = _wire.encode(value, out)
+        except BaseException as exc:  # noqa: BLE001 - a hostile result object
+            out.clear()
+            return {"raised": {"type": type(exc).__name__,
+                               "message": f"the result could not be read: {exc}"[:500],
+                               "where": []}}
+        return {
+            "ok": True,
+            "value": tree,
+            "type": _type_name(value),
+            "fp": sorted(e for e in errors if e in FP_FLAGS),
+            "modified": modified,
+            "events": (counter.events if counter.intact else -1) if counter else None,
+        }
+
+    def _describe(self, exc: BaseException) -> dict:
+        where = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if self.root and frame.filename.startswith(self.root):
+                where.append([os.path.relpath(frame.filename, self.root), frame.lineno,
+                              frame.name, (frame.line or "")[:200]])
+        if isinstance(exc, SyntaxError) and exc.filename and self.root in str(exc.filename):
+            where.append([os.path.relpath(exc.filename, self.root), exc.lineno, "<module>",
+                          (exc.text or "").strip()[:200]])
+        try:
+            message = str(exc)
+        except BaseException:  # noqa: BLE001
+            message = "<unprintable message>"
+        return {"type": type(exc).__name__[:100], "message": message[:1000], "where": where[-5:]}
+
+
+class _Counter:
+    """Counts Python calls and lines executed in the student's own files."""
+
+    def __init__(self, root: str) -> None:
+        self.root, self.events, self.intact = root, 0, True
+
+    def on_call(self, frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename.startswith(self.root):
+            self.events += 1
+            return self.on_line
+        return None
+
+    def on_line(self, frame: Any, event: str, arg: Any) -> Any:
+        if event == "line":
+            self.events += 1
+        return self.on_line
+
+
+def _materialize(value: Any) -> Any:
+    if isinstance(value, _wire.Rng):
+        return np.random.default_rng(value.seed)
+    if isinstance(value, list):
+        return [_materialize(v) for v in value]
+    return value
+
+
+def _arrays(args: list, kwargs: dict) -> list:
+    found = []
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, np.ndarray):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(v for v in value if isinstance(v, np.ndarray))
+    return found
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"[:200]
+
+
+if __name__ == "__main__":
+    zygote(socket.socket(fileno=int(sys.argv[2])))

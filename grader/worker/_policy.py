@@ -1,0 +1,108 @@
+"""Import policy inside the worker: which libraries graded code may use.
+
+Allowed: the standard library, numpy, the student's own files, and from scipy only
+``scipy.special.erf``, ``erfc`` and ``ndtr`` (the assignment's GELU needs the normal
+CDF). Anything else -- ``scipy.special.expit``, ``scipy.special.softmax``,
+``torch``, ``jax``, ``tensorflow`` -- imports fine but is a stand-in whose use
+raises :class:`NotAllowedError`. So a file that merely imports a forbidden library
+still loads, and only the functions that actually *use* it lose their points, each
+told exactly which name it used.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import types
+from typing import Any
+
+SCIPY_SPECIAL_ALLOWED = ("erf", "erfc", "ndtr")
+
+
+class NotAllowedError(BaseException):
+    """Graded code used a library the assignment does not allow.
+
+    A BaseException, so that a student's ``except Exception`` does not hide it.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class Forbidden:
+    """Stands for a forbidden library object: attribute access gives more
+    stand-ins, a call raises NotAllowedError naming what was used."""
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return Forbidden(f"{self._name}.{attr}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotAllowedError(self._name)
+
+    def __repr__(self) -> str:
+        return f"<not allowed: {self._name}>"
+
+
+class _ForbiddenModule(types.ModuleType):
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return Forbidden(f"{self.__name__}.{attr}")
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves a stand-in for every module graded code may not use."""
+
+    def __init__(self) -> None:
+        self.root = ""  # the submission's import root, set once the worker has one
+
+    def _own(self, top: str) -> bool:
+        return os.path.exists(os.path.join(self.root, top + ".py")) or os.path.isdir(
+            os.path.join(self.root, top)
+        )
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        top = fullname.partition(".")[0]
+        if top in sys.stdlib_module_names or top == "numpy" or self._own(top):
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        module = _ForbiddenModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        return None
+
+
+def install() -> _Finder:
+    """Put the policy in place; call after numpy and scipy.special are imported.
+
+    Returns the finder, whose ``root`` the worker sets to its import root."""
+    real_special = sys.modules.get("scipy.special")
+    for name in [n for n in sys.modules if n == "scipy" or n.startswith("scipy.")]:
+        del sys.modules[name]  # the real modules stay alive through their own references
+    finder = _Finder()
+    sys.meta_path.insert(0, finder)
+    if real_special is None:
+        return finder
+    scipy = _ForbiddenModule("scipy")
+    scipy.__path__ = []
+    special = _ForbiddenModule("scipy.special")
+    special.__path__ = []
+    special.__all__ = list(SCIPY_SPECIAL_ALLOWED)  # type: ignore[attr-defined]
+    for name in SCIPY_SPECIAL_ALLOWED:
+        setattr(special, name, getattr(real_special, name))
+    scipy.special = special  # type: ignore[attr-defined]
+    sys.modules["scipy"] = scipy
+    sys.modules["scipy.special"] = special
+    return finder

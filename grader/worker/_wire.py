@@ -1,0 +1,225 @@
+"""Frames and values exchanged between the trusted side and a worker.
+
+Used on both sides of the trust boundary, so it imports only the standard library
+and numpy. A frame is a 4-byte big-endian header length, a UTF-8 JSON header, then
+the raw buffers the header declares (``"buffers": [n0, n1, ...]`` byte counts).
+
+Values are tagged JSON trees; arrays travel as raw C-ordered bytes whose dtype and
+shape are declared in the tree. Nothing is ever pickled. The reading side checks
+every declared size against its caps *before* allocating, and rebuilds arrays
+with ``numpy.frombuffer`` so that what it gets back is always an exact,
+writable ``numpy.ndarray`` of a whitelisted dtype.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import struct
+from typing import Any
+
+import numpy as np
+
+HEADER_CAP = 1 << 20  # bytes of JSON in one frame
+ITEMS_CAP = 10_000  # list items / tree nodes in one value
+TEXT_CAP = 4_000  # characters of one string (reprs, messages)
+# dtypes that may cross: numbers and booleans, native little-endian layout only
+DTYPES = frozenset(
+    ["|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8",
+     "<f2", "<f4", "<f8", "<c8", "<c16"]
+)
+_LEN = struct.Struct(">I")
+
+
+class WireError(Exception):
+    """The peer sent something that is not a valid frame or value."""
+
+
+# ---------------------------------------------------------------- frames
+
+
+def send(sock: socket.socket, header: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+    buffers = buffers or []
+    header = dict(header, buffers=[len(b) for b in buffers])
+    data = json.dumps(header, allow_nan=True).encode()
+    sock.sendall(_LEN.pack(len(data)) + data)
+    for buf in buffers:
+        sock.sendall(buf)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        chunk = sock.recv(min(n - len(chunks), 1 << 20))
+        if not chunk:
+            raise EOFError("peer closed the channel")
+        chunks += chunk
+    return bytes(chunks)
+
+
+def recv(sock: socket.socket, buffer_cap: int) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one frame; raise WireError on anything malformed or over the caps."""
+    (size,) = _LEN.unpack(_recv_exact(sock, 4))
+    if size > HEADER_CAP:
+        raise WireError(f"header of {size} bytes exceeds the cap of {HEADER_CAP}")
+    try:
+        header = json.loads(_recv_exact(sock, size))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"header is not JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise WireError("header is not a JSON object")
+    sizes = header.get("buffers", [])
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) > ITEMS_CAP
+        or not all(type(n) is int and n >= 0 for n in sizes)
+    ):
+        raise WireError("invalid buffer list")
+    if sum(sizes) > buffer_cap:
+        raise WireError(f"frame declares {sum(sizes)} bytes, over the cap of {buffer_cap}")
+    return header, [_recv_exact(sock, n) for n in sizes]
+
+
+# ---------------------------------------------------------------- values
+
+
+def encode(value: Any, buffers: list[bytes], budget: list[int] | None = None) -> dict[str, Any]:
+    """Turn a value into a tagged tree, appending array bytes to ``buffers``.
+
+    Objects that are not plain data become ``{"k": "other"}`` with their type
+    name and a short repr: the receiver sees what was returned, never the object.
+    """
+    budget = budget if budget is not None else [ITEMS_CAP]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WireError("value has too many parts")
+    kind = type(value)
+    if value is None:
+        return {"k": "none"}
+    if kind is bool:
+        return {"k": "bool", "v": value}
+    if kind is int:
+        return {"k": "int", "v": str(value)[:TEXT_CAP]}
+    if kind is float:
+        return {"k": "float", "v": repr(value)}
+    if kind is str:
+        return {"k": "str", "v": value[:TEXT_CAP]}
+    if kind in (list, tuple):
+        return {"k": kind.__name__, "items": [encode(v, buffers, budget) for v in value]}
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+        cls = f"{kind.__module__}.{kind.__qualname__}"
+        if array.dtype.str not in DTYPES:
+            return {"k": "other", "type": cls, "dtype": str(array.dtype)[:80],
+                    "repr": _short_repr(value)}
+        buffers.append(np.ascontiguousarray(array).tobytes())
+        return {"k": "array", "dtype": array.dtype.str, "shape": list(array.shape),
+                "buf": len(buffers) - 1, "cls": cls}
+    return {"k": "other", "type": f"{kind.__module__}.{kind.__qualname__}"[:200],
+            "repr": _short_repr(value)}
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except BaseException:  # a hostile __repr__ gets no say
+        text = "<unrepresentable>"
+    return text[:200]
+
+
+class Other:
+    """A value the worker could not send as data: only its type name and repr."""
+
+    def __init__(self, type_name: str, text: str, dtype: str | None = None) -> None:
+        self.type_name, self.text, self.dtype = type_name, text, dtype
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}: {self.text}>"
+
+
+class Rng:
+    """Stands for ``numpy.random.default_rng(seed)``, built on the worker's side."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __repr__(self) -> str:
+        return f"np.random.default_rng({self.seed})"
+
+
+def encode_rng(rng: Rng) -> dict[str, Any]:
+    return {"k": "rng", "seed": int(rng.seed)}
+
+
+def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
+    """Rebuild a value from a tagged tree; reject anything unexpected."""
+    if not isinstance(tree, dict):
+        raise WireError("value node is not an object")
+    kind = tree.get("k")
+    if kind == "none":
+        return None
+    if kind == "bool":
+        return _typed(tree.get("v"), bool)
+    if kind == "int":
+        text = _typed(tree.get("v"), str)
+        try:
+            return int(text[:TEXT_CAP])
+        except ValueError:
+            raise WireError("bad int") from None
+    if kind == "float":
+        text = _typed(tree.get("v"), str)
+        try:
+            return float(text[:64])
+        except ValueError:
+            raise WireError("bad float") from None
+    if kind == "str":
+        return _typed(tree.get("v"), str)[:TEXT_CAP]
+    if kind in ("list", "tuple"):
+        items = _typed(tree.get("items"), list)
+        if len(items) > ITEMS_CAP:
+            raise WireError("too many items")
+        out = [decode(item, buffers, array_cap) for item in items]
+        return out if kind == "list" else tuple(out)
+    if kind == "array":
+        return _decode_array(tree, buffers, array_cap)
+    if kind == "rng":
+        seed = tree.get("seed")
+        if type(seed) is not int or seed < 0:
+            raise WireError("bad seed")
+        return Rng(seed)
+    if kind == "other":
+        dtype = tree.get("dtype")
+        return Other(str(tree.get("type", "?"))[:200], str(tree.get("repr", ""))[:200],
+                     str(dtype)[:80] if dtype is not None else None)
+    raise WireError(f"unknown value kind {kind!r}")
+
+
+def _decode_array(tree: dict[str, Any], buffers: list[bytes], array_cap: int) -> np.ndarray:
+    dtype = tree.get("dtype")
+    shape = tree.get("shape")
+    index = tree.get("buf")
+    if dtype not in DTYPES:
+        raise WireError(f"dtype {dtype!r} is not allowed")
+    if (
+        not isinstance(shape, list)
+        or len(shape) > 32
+        or not all(type(n) is int and n >= 0 for n in shape)
+    ):
+        raise WireError("bad shape")
+    if type(index) is not int or not 0 <= index < len(buffers):
+        raise WireError("bad buffer index")
+    itemsize = np.dtype(dtype).itemsize
+    nbytes = math.prod(shape) * itemsize
+    if nbytes > array_cap:
+        raise WireError(f"array of {nbytes} bytes exceeds the cap of {array_cap}")
+    data = buffers[index]
+    if len(data) != nbytes:
+        raise WireError("buffer size does not match dtype and shape")
+    return np.frombuffer(bytearray(data), dtype=np.dtype(dtype)).reshape(shape)
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if type(value) is not kind:
+        raise WireError(f"expected {kind.__name__}")
+    return value
