@@ -61,6 +61,10 @@ class ImportFailed(StudentCodeError):
 class StudentRaised(StudentCodeError):
     """The student's function raised an exception (NotImplementedError included)."""
 
+    def __init__(self, message: str, type_name: str = "Exception") -> None:
+        super().__init__(message)
+        self.type_name = type_name
+
 
 class StudentTimeout(StudentCodeError):
     """The call did not finish within its wall-clock limit; the worker was killed."""

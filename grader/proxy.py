@@ -359,10 +359,11 @@ def _call_result(function: str, filename: str, reply: dict[str, Any], buffers: l
             f"{function} uses {str(reply['not_allowed'])[:200]}: {_POLICY_TEXT}")
     if "raised" in reply:
         raised = reply["raised"] if isinstance(reply["raised"], dict) else {}
-        if raised.get("type") == "NotImplementedError":
+        type_name = str(raised.get("type", "Exception"))[:100]
+        if type_name == "NotImplementedError":
             raise errors.StudentRaised(f"{function} is not implemented yet (it raises "
-                                       "NotImplementedError)")
-        raise errors.StudentRaised(f"{function} raised {_describe_raised(raised)}")
+                                       "NotImplementedError)", type_name)
+        raise errors.StudentRaised(f"{function} raised {_describe_raised(raised)}", type_name)
     if not reply.get("ok"):
         raise errors.WorkerCrashed(f"the worker gave an invalid reply during {function}(...)")
     try:

@@ -1,0 +1,187 @@
+"""Hidden suite: the dead-ReLU detector on networks built to trip it up.
+
+The main network has, in its first layer, a unit dead by its bias, a unit whose
+pre-activation is exactly 0 everywhere, and a unit active only on the last of
+2,500 samples (so only in the last, partial batch); in its second layer, a unit
+dead only because the units feeding it are dead. Hypothesis then searches small
+integer networks, where exact zeros are common.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Flaky
+from hypothesis import strategies as st
+from registry import DETECTORS, SEED, Detector
+
+from grader.checks import describe_returned, fail, fmt
+from grader.plugin import Grade, by_name
+from grader.proxy import Call, Student
+
+HYPOTHESIS = settings(max_examples=12, derandomize=True, database=None, deadline=None,
+                      phases=(Phase.generate, Phase.shrink),
+                      suppress_health_check=list(HealthCheck), print_blob=False)
+
+
+def main_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(SEED + 3)
+    X = rng.standard_normal((2500, 6))
+    X[-1, 0] = 50.0  # only the last sample reaches unit 3 below
+    W0 = rng.standard_normal((6, 5))
+    b0 = rng.standard_normal(5) * 0.1
+    b0[0] = -100.0  # unit 0: dead by its bias
+    W0[:, 1], b0[1] = 0.0, 0.0  # unit 1: pre-activation exactly 0 on every sample
+    W0[:, 3], b0[3] = 0.0, -10.0
+    W0[0, 3] = 1.0  # unit 3: active only on the last sample
+    W1 = rng.standard_normal((5, 4))
+    b1 = rng.standard_normal(4) * 0.1
+    W1[:, 2], b1[2] = 0.0, 0.0
+    W1[0, 2] = W1[1, 2] = 5.0  # unit 2: fed only by dead units, so dead itself
+    W2 = rng.standard_normal((4, 3))
+    b2 = np.array([0.5, -0.2, 0.0])
+    return [W0, W1, W2], [b0, b1, b2], X
+
+
+def other_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(SEED + 4)
+    widths = [8, 16, 5]
+    weights = [rng.standard_normal((a, b)) for a, b in zip(widths, widths[1:])]
+    biases = [rng.standard_normal(b) - 0.8 for b in widths[1:]]
+    return weights, biases, rng.standard_normal((100, 8))
+
+
+WEIGHTS, BIASES, X = main_network()
+
+
+def results(record: Detector, call: Call, n_layers: int) -> list[np.ndarray]:
+    __tracebackhide__ = True
+    value = call.value
+    if not isinstance(value, (list, tuple)) or len(value) != n_layers:
+        fail(f"{record.name}: returned {describe_returned(value)}, expected a list with one "
+             f"array per layer ({n_layers} layers)", record.hint("contract"))
+    arrays = []
+    for layer, item in enumerate(value):
+        if not isinstance(item, np.ndarray):
+            fail(f"{record.name}: layer {layer} of your result is "
+                 f"{describe_returned(item)}, expected a numpy array", record.hint("contract"))
+        arrays.append(item)
+    return arrays
+
+
+def compare(record: Detector, call: Call, weights, biases, X, batch_size: int | None,
+            hint: str, described: str) -> None:
+    __tracebackhide__ = True
+    kwargs = {} if batch_size is None else {"batch_size": batch_size}
+    expected = record.reference(weights, biases, X, **kwargs)
+    yours = results(record, call, len(weights))
+    for layer, (mine, theirs) in enumerate(zip(yours, expected)):
+        if mine.shape != theirs.shape:
+            fail(f"{record.name} on {described}: layer {layer} has shape {mine.shape}, "
+                 f"expected {theirs.shape} (one entry per unit)", hint)
+        if mine.dtype.kind not in "biuf":
+            fail(f"{record.name} on {described}: layer {layer} has dtype {mine.dtype}", hint)
+        wrong = np.flatnonzero(~np.isclose(mine.astype(np.float64), theirs, rtol=1e-12,
+                                           atol=1e-15))
+        if wrong.size:
+            unit = int(wrong[0])
+            fail(f"{record.name} on {described}: layer {layer} is wrong for {wrong.size} of "
+                 f"{theirs.size} units; for unit {unit} you returned {fmt(mine[unit])}, "
+                 f"expected {fmt(theirs[unit])}", hint)
+
+
+def run(record: Detector, student: Student, weights, biases, X, batch_size: int | None = None
+        ) -> Call:
+    kwargs = {} if batch_size is None else {"batch_size": batch_size}
+    return student.call(record.name, list(weights), list(biases), X, **kwargs)
+
+
+def check_values(record: Detector, student: Student, cases) -> None:
+    hint = record.hint("values")
+    with cases.case("the main network"):
+        compare(record, run(record, student, WEIGHTS, BIASES, X), WEIGHTS, BIASES, X, None,
+                hint, "a 3-layer network of 2500 samples (dead units by bias, by an exact "
+                "zero, by dead inputs)")
+    with cases.case("a single sample"):
+        compare(record, run(record, student, WEIGHTS, BIASES, X[-1:]), WEIGHTS, BIASES, X[-1:],
+                None, hint, "a single sample")
+    weights, biases, X2 = other_network()
+    with cases.case("another network"):
+        compare(record, run(record, student, weights, biases, X2), weights, biases, X2, None,
+                hint, "a 2-layer network 8 -> 16 -> 5")
+    with cases.case("small integer networks (Hypothesis)"):
+        check_small_networks(record, student, hint)
+
+
+@st.composite
+def small_networks(draw):  # type: ignore[no-untyped-def]
+    widths = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    n = draw(st.integers(1, 6))
+    ints = st.integers(-2, 2)
+    weights = [np.array(draw(st.lists(st.lists(ints, min_size=b, max_size=b), min_size=a,
+                                      max_size=a)), dtype=np.float64).reshape(a, b)
+               for a, b in zip(widths, widths[1:])]
+    biases = [np.array(draw(st.lists(ints, min_size=b, max_size=b)), dtype=np.float64)
+              for b in widths[1:]]
+    X = np.array(draw(st.lists(st.lists(ints, min_size=widths[0], max_size=widths[0]),
+                               min_size=n, max_size=n)), dtype=np.float64).reshape(n, widths[0])
+    batch = draw(st.integers(1, n + 1))
+    return weights, biases, X, batch
+
+
+def check_small_networks(record: Detector, student: Student, hint: str) -> None:
+    __tracebackhide__ = True
+
+    @HYPOTHESIS
+    @given(small_networks())
+    def prop(network) -> None:  # type: ignore[no-untyped-def]
+        weights, biases, X, batch = network
+        described = (f"the network weights={[w.tolist() for w in weights]}, "
+                     f"biases={[b.tolist() for b in biases]}, X={X.tolist()}, "
+                     f"batch_size={batch}")
+        compare(record, run(record, student, weights, biases, X, batch), weights, biases, X,
+                batch, hint, described)
+
+    try:
+        prop()
+    except Flaky as exc:  # the student's code answered differently on a replay
+        inner = getattr(exc, "exceptions", ())
+        if inner:
+            raise inner[0] from None
+        raise
+
+
+def check_batching(record: Detector, student: Student, cases) -> None:
+    hint = record.hint("batching")
+    tail = X[-40:]
+    for batch_size, samples in ((1, tail), (7, tail), (1000, X), (2499, X), (5000, X)):
+        with cases.case(f"batch_size={batch_size}"):
+            compare(record, run(record, student, WEIGHTS, BIASES, samples, batch_size), WEIGHTS,
+                    BIASES, samples, batch_size, hint,
+                    f"{len(samples)} samples with batch_size={batch_size}")
+
+
+def check_contract(record: Detector, student: Student, cases) -> None:
+    hint = record.hint("contract")
+    with cases.case("one array per layer, of the right dtype"):
+        yours = results(record, run(record, student, WEIGHTS, BIASES, X[:50]), len(WEIGHTS))
+        for layer, array in enumerate(yours):
+            if str(array.dtype) != record.dtype:
+                fail(f"{record.name}: layer {layer} has dtype {array.dtype}, expected "
+                     f"{record.dtype}", hint)
+            if array.shape != BIASES[layer].shape:
+                fail(f"{record.name}: layer {layer} has shape {array.shape}, expected "
+                     f"{BIASES[layer].shape} (one entry per unit)", hint)
+    with cases.case("arguments unmodified"):
+        call = run(record, student, WEIGHTS, BIASES, X[:50])
+        if call.modified:
+            fail(f"{record.name}: your function changed its arguments (the weights, biases or "
+                 "X); it must only read them", hint)
+
+
+CHECKS = {"values": check_values, "batching": check_batching, "contract": check_contract}
+
+
+@by_name(DETECTORS)
+def test_detector(record: Detector, student: Student, grade: Grade) -> None:
+    grade.run(record, student, CHECKS)

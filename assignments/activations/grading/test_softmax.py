@@ -1,0 +1,185 @@
+"""Hidden suite: softmax and its vector-Jacobian product, along every axis."""
+
+from __future__ import annotations
+
+import numpy as np
+from registry import ATOL32, ATOL64, FD_ATOL, FD_RTOL, RTOL32, RTOL64, SEED, SOFTMAX, SOFTMAX_VJP
+from support import check_loop_free, label
+
+import reference
+from grader.checks import (
+    assert_close,
+    assert_no_fp_errors,
+    assert_unmodified,
+    fail,
+    fmt_params,
+    numeric,
+)
+from grader.errors import StudentCodeError
+from grader.plugin import Grade, by_name
+from grader.proxy import Call, Student
+
+BOTH = (SOFTMAX, SOFTMAX_VJP)
+_rng = np.random.default_rng(SEED + 2)
+X2 = _rng.standard_normal((4, 5)) * 3
+X3 = _rng.standard_normal((2, 3, 4)) * 3
+G2 = _rng.standard_normal((4, 5))
+G3 = _rng.standard_normal((2, 3, 4))
+LARGE = np.array([[1000.0, 999.0, 0.0, -1000.0],
+                  [1e4, -1e4, 1e4, 0.0],
+                  [-1e4, -1e4 + 1.0, -1e4 - 1.0, -1e4],
+                  [1e300, 1e300, -1e300, 0.0]])
+G_LARGE = np.linspace(-1.0, 1.0, LARGE.size).reshape(LARGE.shape)
+
+
+def run(record, student: Student, x, g, params: dict, **options) -> Call:
+    args = (x, g) if record.upstream else (x,)
+    return student.call(record.name, *args, **params, **options)
+
+
+def expected(record, x, g, params: dict) -> np.ndarray:
+    args = (x, g) if record.upstream else (x,)
+    return np.asarray(record.reference(*args, **params), dtype=np.float64)
+
+
+def compare_values(record, student: Student, x, g, params: dict, *, rtol: float = RTOL64,
+                 atol: float = ATOL64, what: str = "values", hint_for: str = "values") -> Call:
+    __tracebackhide__ = True
+    call = run(record, student, x, g, params)
+    desired = expected(record, x, g, params)
+    actual = numeric(call, record.name, desired.shape, record.hint(hint_for))
+    inputs = {"x": x, "upstream": g} if record.upstream else {"x": x}
+    assert_close(actual, desired, function=record.name, inputs=inputs, params=params,
+                 rtol=rtol, atol=atol, what=what, hint=record.hint(hint_for))
+    assert_unmodified(call, record.name, ["x", "upstream"], record.hint("contract"))
+    return call
+
+
+def check_values(record, student: Student, cases) -> None:
+    for params in record.params:
+        with cases.case(label(params, "a 2-d array")):
+            compare_values(record, student, X2, G2, dict(params))
+        with cases.case(label(params, "a 3-d array")):
+            compare_values(record, student, X3, G3, dict(params))
+    with cases.case("a 1-d array"):
+        compare_values(record, student, X2[0], G2[0], {})
+    with cases.case("float32 input"):
+        x32 = X2.astype(np.float32)
+        call = run(record, student, x32, G2.astype(np.float32), {})
+        desired = expected(record, x32.astype(np.float64), G2.astype(np.float32), {})
+        actual = numeric(call, record.name, desired.shape, record.hint("values"))
+        assert_close(actual, desired, function=record.name, rtol=RTOL32, atol=ATOL32,
+                     what="values for float32 input", hint=record.hint("values"))
+
+
+def check_stability(record, student: Student, cases) -> None:
+    for params in ({}, {"axis": 0}):
+        with cases.case(label(params, "large entries")):
+            call = compare_values(record, student, LARGE, G_LARGE, params,
+                                what="values for large entries", hint_for="stability")
+            assert_no_fp_errors(call, record.name, "entries up to 1e300"
+                                + (f" ({fmt_params(params)})" if params else ""),
+                                record.hint("stability"))
+
+
+def check_contract(record, student: Student, cases) -> None:
+    hint = record.hint("contract")
+
+    def shape_and_dtype(x, g, described: str, dtype: str) -> Call:
+        call = run(record, student, x, g, {})
+        if call.type_name != "numpy.ndarray" or not isinstance(call.value, np.ndarray):
+            fail(f"{record.name}: for {described} you returned a {call.type_name}, expected "
+                 "a numpy.ndarray", hint)
+        if call.value.shape != np.shape(x):
+            fail(f"{record.name}: for {described} you returned shape {call.value.shape}, "
+                 f"expected {np.shape(x)} (the input's shape)", hint)
+        if str(call.value.dtype) != dtype:
+            fail(f"{record.name}: for {described} you returned dtype {call.value.dtype}, "
+                 f"expected {dtype} (float32 in -> float32 out, anything else -> float64)", hint)
+        assert_unmodified(call, record.name, ["x", "upstream"], hint)
+        return call
+
+    with cases.case("a nested list"):
+        shape_and_dtype(X2[:2, :3].tolist(), G2[:2, :3].tolist(), "a nested list", "float64")
+    with cases.case("float32"):
+        shape_and_dtype(X2.astype(np.float32), G2.astype(np.float32), "a float32 array",
+                        "float32")
+    with cases.case("integers"):
+        ints = np.arange(12).reshape(3, 4) - 5
+        call = shape_and_dtype(ints, G2[:3, :4], "an int64 array", "float64")
+        assert_close(call.value, expected(record, ints, G2[:3, :4], {}), function=record.name,
+                     rtol=RTOL64, atol=ATOL64, what="values for integer input", hint=hint)
+    with cases.case("a non-contiguous view"):
+        view, gview = X3[:, ::-1, ::2], G3[:, ::-1, ::2]
+        call = shape_and_dtype(view, gview, "a non-contiguous view", "float64")
+        assert_close(call.value, expected(record, view, gview, {}), function=record.name,
+                     rtol=RTOL64, atol=ATOL64, what="values for a non-contiguous view",
+                     hint=hint)
+
+
+def check_vectorized(record, student: Student, cases) -> None:
+    with cases.case("Python work does not grow with the array"):
+        def call(i: int) -> Call:
+            x = np.linspace(-3.0, 3.0, 4 * (16, 4096)[i]).reshape(4, -1)
+            return run(record, student, x, np.cos(x), {}, trace=True)
+
+        check_loop_free(record.name, record.hint("vectorized"),
+                        ("4 rows of 16", "4 rows of 4096"), call)
+
+
+def _fd_vjp(student: Student, x: np.ndarray, g: np.ndarray, axis: int) -> tuple[np.ndarray, str]:
+    """Central-difference gradient of sum(g * softmax(x, axis)), one element at a time,
+    evaluated in two batched calls of the student's softmax (the reference's where the
+    student's is wrong or missing)."""
+    h = np.cbrt(np.finfo(np.float64).eps) * np.maximum(1.0, np.abs(x))
+    eye = np.eye(x.size).reshape((x.size, *x.shape)) * h
+    up, down = x + eye, x - eye
+    batched_axis = axis + 1 if axis >= 0 else axis
+    ref_up = reference.softmax(up, axis=batched_axis)
+    ref_down = reference.softmax(down, axis=batched_axis)
+    note = ""
+    try:
+        yours_up = numeric(student.call("softmax", up, axis=batched_axis), "softmax", up.shape)
+        yours_down = numeric(student.call("softmax", down, axis=batched_axis), "softmax",
+                             down.shape)
+        right = np.allclose(yours_up, ref_up, rtol=RTOL64, atol=ATOL64) and np.allclose(
+            yours_down, ref_down, rtol=RTOL64, atol=ATOL64)
+    except (StudentCodeError, AssertionError):
+        right = False
+    if right:
+        s_up, s_down = yours_up, yours_down
+    else:
+        s_up, s_down, note = ref_up, ref_down, " (your softmax is wrong or missing, so the " \
+            "reference softmax was differentiated)"
+    total = tuple(range(1, x.ndim + 1))
+    slope = ((g * s_up).sum(axis=total) - (g * s_down).sum(axis=total)) / (
+        (x + h) - (x - h)).ravel()
+    return slope.reshape(x.shape), note
+
+
+def check_gradient(record, student: Student, cases) -> None:
+    x, g = X2[:3, :4], G2[:3, :4]
+    for params in record.params:
+        with cases.case(label(params, "central differences")):
+            axis = params.get("axis", -1)
+            slope, note = _fd_vjp(student, x, g, axis)
+            call = run(record, student, x, g, dict(params))
+            actual = numeric(call, record.name, x.shape, record.hint("gradient"))
+            assert_close(actual, slope, function=record.name, params=params, rtol=FD_RTOL,
+                         atol=FD_ATOL,
+                         what=f"disagrees with the finite-difference gradient{note}",
+                         hint=record.hint("gradient"))
+
+
+CHECKS = {
+    "values": check_values,
+    "stability": check_stability,
+    "contract": check_contract,
+    "vectorized": check_vectorized,
+    "gradient": check_gradient,
+}
+
+
+@by_name(BOTH)
+def test_softmax(record, student: Student, grade: Grade) -> None:
+    grade.run(record, student, CHECKS)

@@ -1,0 +1,68 @@
+"""Sub-cases inside one graded check, for partial credit.
+
+A graded check (one pytest item) runs several cases -- every parameter
+setting, every kind of input -- and earns the fraction of them that pass::
+
+    def test_values(record, student, cases):
+        for params in record.params:
+            with cases.case(f"{params}"):
+                ...
+
+A case that fails records its message and the check goes on with the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from grader.errors import CheckFailed, StudentCodeError
+
+# worst first: the status a check gets is that of its worst case (SPEC section 3)
+SEVERITY = ("not_allowed", "timeout", "error", "failed", "passed")
+
+
+@dataclass
+class CaseResult:
+    label: str
+    status: str
+    message: str = ""
+
+
+@dataclass
+class Cases:
+    results: list[CaseResult] = field(default_factory=list)
+
+    @contextmanager
+    def case(self, label: str) -> Iterator[None]:
+        """Run one case; a failure or a student error is recorded, not raised."""
+        try:
+            yield
+        except (CheckFailed, StudentCodeError) as exc:
+            self.record(label, exc)
+        else:
+            self.results.append(CaseResult(label, "passed"))
+
+    def record(self, label: str, exc: CheckFailed | StudentCodeError) -> None:
+        if isinstance(exc, StudentCodeError):
+            self.results.append(CaseResult(label, exc.status, exc.message))
+        else:
+            self.results.append(CaseResult(label, "failed", str(exc)))
+
+    @property
+    def fraction(self) -> float:
+        if not self.results:
+            return 0.0
+        return sum(r.status == "passed" for r in self.results) / len(self.results)
+
+    @property
+    def status(self) -> str:
+        return worst(r.status for r in self.results) if self.results else "passed"
+
+    def failures(self) -> list[CaseResult]:
+        return [r for r in self.results if r.status != "passed"]
+
+
+def worst(statuses: Iterator[str] | list[str]) -> str:
+    return min(statuses, key=SEVERITY.index, default="passed")

@@ -1,0 +1,110 @@
+"""The pytest plugin that turns a hidden suite into per-function results.
+
+The grader runs a hidden suite with ``pytest.main(..., plugins=[GradingPlugin(...)])``.
+The plugin provides two fixtures: ``student``, the :class:`~grader.proxy.Student`
+proxy of the submission being graded, and ``grade``, which runs the checks the
+rubric lists for a function and records one :class:`Outcome` per (function, check).
+One pytest item grades one function (pytest's per-item cost is paid once per
+function, not once per check). Nothing the student's code prints is read: outcomes
+come from the checks running here, on the trusted side.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from grader.cases import Cases, CaseResult
+from grader.errors import CheckFailed, StudentCodeError
+from grader.proxy import Student
+
+INTERNAL = ("the grader could not run this check (an internal error); your instructor "
+            "has been told")
+
+Check = Callable[[Any, Student, Cases], None]
+
+
+@dataclass
+class Outcome:
+    function: str
+    check: str
+    fraction: float
+    status: str
+    messages: list[str] = field(default_factory=list)
+    internal: str = ""  # traceback of a grader bug, for the instructor's log only
+
+
+class Grade:
+    """Runs checks and keeps their outcomes (the ``grade`` fixture)."""
+
+    def __init__(self, graded: Callable[[str, str], bool]) -> None:
+        self.graded = graded  # does the rubric give (function, check) points?
+        self.outcomes: list[Outcome] = []
+
+    @contextmanager
+    def check(self, function: str, check: str) -> Iterator[Cases]:
+        """One check of one function; whatever escapes it is recorded, never raised."""
+        cases, internal = Cases(), ""
+        try:
+            yield cases
+        except (CheckFailed, StudentCodeError) as exc:
+            cases.record("", exc)
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the grading
+            cases.results.append(CaseResult("", "error", INTERNAL))
+            internal = "".join(traceback.format_exception(exc))
+        failures = cases.failures()
+        self.outcomes.append(Outcome(function, check, cases.fraction, cases.status,
+                                     [f.message for f in failures], internal))
+
+    def run(self, record: Any, student: Student, checks: Mapping[str, Check]) -> None:
+        """Run, for ``record``, every check in ``checks`` that the rubric gives points."""
+        for name, check in checks.items():
+            if self.graded(record.name, name):
+                with self.check(record.name, name) as cases:
+                    check(record, student, cases)
+
+
+def by_name(records: Sequence[Any]) -> Any:
+    """Parametrize a test over records, with each function's name as id."""
+    return pytest.mark.parametrize("record", records, ids=[r.name for r in records])
+
+
+class GradingPlugin:
+    def __init__(self, student: Student, graded: Callable[[str, str], bool]) -> None:
+        self._student = student
+        self._grade = Grade(graded)
+        self.collection_errors: list[str] = []
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self._grade.outcomes
+
+    @pytest.fixture
+    def student(self) -> Student:
+        return self._student
+
+    @pytest.fixture
+    def grade(self) -> Grade:
+        return self._grade
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(str(report.longrepr)[:4000])
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:  # outside any check: a bug in the hidden suite itself
+            self.collection_errors.append(f"{report.nodeid}: {str(report.longrepr)[:4000]}")
+
+
+def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:
+    """The messages of a check's failed cases, the first few, bounded in size."""
+    unique = list(dict.fromkeys(messages))
+    text = "\n".join(unique[:shown])
+    if len(unique) > shown:
+        text += f"\n(... and {len(unique) - shown} more failing case(s) of this check)"
+    return text if len(text) <= cap else text[: cap - 4] + " ..."

@@ -1,0 +1,93 @@
+"""Points: the assignment's ``rubric.toml``, and the scoring of outcomes against it.
+
+The rubric gives, per graded function, the file that must define it and the
+points of each kind of check; and, per kind of check, the title shown to
+students. One JSON test (SPEC section 3) is one (function, check) pair: its
+score is its points times the fraction of its cases that passed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.cases import worst
+from grader.errors import RubricError
+from grader.plugin import Outcome, feedback
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Rubric:
+    assignment: str
+    titles: dict[str, str]  # check kind -> title
+    files: dict[str, str]  # function -> file that defines it
+    points: dict[tuple[str, str], float]  # (function, check) -> points
+
+    @classmethod
+    def load(cls, path: Path) -> Rubric:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise RubricError(f"cannot read the rubric {path}: {exc}") from None
+        titles = {str(k): str(v["title"]) for k, v in data.get("checks", {}).items()}
+        files: dict[str, str] = {}
+        points: dict[tuple[str, str], float] = {}
+        for function, entry in data.get("functions", {}).items():
+            files[function] = str(entry["file"])
+            for check, value in entry.get("points", {}).items():
+                if check not in titles:
+                    raise RubricError(f"{path}: {function} has points for check {check!r}, "
+                                      f"which has no entry under [checks]")
+                points[(function, check)] = float(value)
+        return cls(str(data.get("assignment", path.parent.parent.name)), titles, files, points)
+
+    @property
+    def functions(self) -> list[str]:
+        return list(self.files)
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.points.values()), 6)
+
+    def title(self, function: str, check: str) -> str:
+        return f"{function}: {self.titles[check]}"
+
+    def function_points(self, function: str) -> float:
+        return round(sum(p for (f, _), p in self.points.items() if f == function), 6)
+
+    def score(self, outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
+        """SPEC section 3 ``tests`` entries, one per (function, check), in rubric order."""
+        grouped: dict[tuple[str, str], list[Outcome]] = {}
+        for outcome in outcomes:
+            key = (outcome.function, outcome.check)
+            if key not in self.points:
+                raise RubricError(f"the hidden tests grade {key[0]} / {key[1]}, which has no "
+                                  "points in the rubric")
+            grouped.setdefault(key, []).append(outcome)
+        missing = [key for key in self.points if key not in grouped]
+        if missing:
+            raise RubricError(f"no hidden test grades {missing[0][0]} / {missing[0][1]}")
+        tests = []
+        for (function, check), points in self.points.items():
+            items = grouped[(function, check)]
+            fraction = sum(o.fraction for o in items) / len(items)
+            status = worst([o.status for o in items])
+            tests.append({
+                "name": self.title(function, check),
+                "function": function,
+                "check": check,
+                "score": round(points * fraction, 4),
+                "max_score": points,
+                "status": status,
+                "feedback": "" if status == "passed" else feedback(
+                    [m for o in items for m in o.messages]),
+            })
+        return tests
