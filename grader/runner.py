@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -65,7 +64,6 @@ def grade(submission: Submission, settings: Settings, zygote: Zygote | None = No
           ) -> dict[str, Any]:
     """Grade one submission; return its SPEC section 3 entry."""
     rubric = settings.rubric()
-    started = time.monotonic()
     if submission.error:
         return _failed_entry(submission, rubric, submission.error)
     zygote = zygote or _shared_zygote()
@@ -98,7 +96,6 @@ def grade(submission: Submission, settings: Settings, zygote: Zygote | None = No
         "max_score": rubric.total,
         "status": "graded",
         "tests": tests,
-        "seconds": round(time.monotonic() - started, 3),
     }
     if submission.notes:
         entry["notes"] = submission.notes

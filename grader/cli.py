@@ -1,0 +1,202 @@
+"""The ``grader`` command: a thin front end over the packages that do the work.
+
+Exit codes of ``grader grade``:
+  0  every submission was graded (whatever the scores)
+  1  at least one submission could not be graded at all (status "error")
+  2  bad arguments: nothing to grade, an unknown assignment, an unusable output path
+  3  the grader itself failed (a broken hidden suite or rubric, no worker process)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader import __version__
+from grader.errors import GraderError, UsageError
+
+EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1 but got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0 but got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description="Grade the activation-functions assignment: student code runs in a "
+                    "separate worker process, hidden pytest suites check it against a "
+                    "reference, and every graded function gets partial credit with feedback.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    grade = commands.add_parser(
+        "grade", help="grade submissions (folders, zips, class folders)",
+        description="Grade submissions and write the results. A PATH is a submission folder "
+                    "(holding any of the student files), a .zip of one, or a class folder "
+                    "whose sub-folders (or zips) are the submissions, one per student.",
+        epilog="exit codes: 0 all graded, 1 some submission could not be graded, "
+               "2 bad arguments, 3 grader failure",
+    )
+    grade.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    grade.add_argument("--json", metavar="FILE", help="write the results (SPEC JSON) to FILE, "
+                       "rewritten after every submission; '-' for standard output")
+    grade.add_argument("--csv", metavar="FILE", type=Path,
+                       help="also write a gradebook CSV (one row per student)")
+    grade.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
+                       help="grade N submissions at a time (default: 1)")
+    grade.add_argument("--assignment", default="activations", help="(default: activations)")
+    grade.add_argument("--resume", action="store_true",
+                       help="keep the results already in the --json file and grade only "
+                            "the submissions it does not have")
+    grade.add_argument("--call-timeout", type=_positive_float, default=5.0, metavar="SECONDS",
+                       help="wall-clock limit of one call of a student function (default: 5)")
+    grade.add_argument("--submission-timeout", type=_positive_float, default=120.0,
+                       metavar="SECONDS",
+                       help="wall-clock budget of one submission (default: 120)")
+    grade.add_argument("--quiet", "-q", action="store_true",
+                       help="no progress and no summary; only errors")
+
+    release = commands.add_parser(
+        "release", help="write the student bundle (stubs, README, public tests)",
+        description="Write what students receive: the stub files, the student README and "
+                    "the public tests. Never the reference or the hidden tests.")
+    release.add_argument("assignment", nargs="?", default="activations")
+    release.add_argument("out", type=Path, metavar="DIR", help="a new or empty folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command == "release":
+            return _release(args)
+        return _grade(args)
+    except UsageError as exc:
+        print(f"grader: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except GraderError as exc:
+        print(f"grader: failed: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("grader: interrupted; finished results are in the --json file", file=sys.stderr)
+        return 130
+
+
+def _release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    written = release(args.assignment, args.out)
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
+
+
+class _Progress:
+    """A one-line progress display on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.enabled = enabled and stream.isatty()
+        self.started = time.monotonic()
+
+    def update(self, entry: dict[str, Any]) -> None:
+        self.done += 1
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            bar = "#" * int(24 * self.done / self.total)
+            self.stream.write(f"\r[{bar:<24}] {self.done}/{self.total} {elapsed:5.1f}s "
+                              f"{str(entry['id'])[:30]:<30}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from grader import report
+    from grader.runner import Settings, grade_all
+    from grader.submission import discover
+
+    settings = Settings(assignment=args.assignment, call_seconds=args.call_timeout,
+                        submission_seconds=args.submission_timeout)
+    rubric = settings.rubric()
+    student_files = sorted(set(rubric.files.values()))
+    submissions = discover(args.paths, student_files)
+    if not submissions:
+        raise UsageError("found no submissions to grade")
+    json_path = Path(args.json) if args.json and args.json != "-" else None
+    if args.resume and json_path is None:
+        raise UsageError("--resume needs --json FILE (the results to resume from)")
+    previous = report.load_previous(json_path, rubric.assignment) if args.resume and json_path \
+        else {}
+    ids = {s.id for s in submissions}
+    entries = [e for i, e in previous.items() if i in ids]
+    todo = [s for s in submissions if s.id not in previous]
+    meta = {"version": __version__, "jobs": args.jobs, "call_timeout": args.call_timeout,
+            "submission_timeout": args.submission_timeout}
+
+    def save() -> None:
+        if json_path is not None:
+            report.write_atomic(json_path, report.to_json(
+                report.document(rubric.assignment, _in_order(entries, submissions), meta)))
+
+    progress = _Progress(len(todo), sys.stderr, not args.quiet and len(todo) > 1)
+    try:
+        for entry in grade_all(todo, settings, jobs=args.jobs):
+            entries.append(entry)
+            progress.update(entry)
+            save()
+    finally:
+        progress.close()
+    save()
+    doc = report.document(rubric.assignment, _in_order(entries, submissions), meta)
+    if args.json == "-":
+        sys.stdout.write(report.to_json(doc))
+    if args.csv:
+        report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
+    if not args.quiet and args.json != "-":
+        if len(submissions) == 1:
+            sys.stdout.write(report.submission_report(doc["submissions"][0]))
+        else:
+            sys.stdout.write(report.summary_table(doc["submissions"]))
+    for entry in doc["submissions"]:
+        if entry["status"] == "error":
+            print(f"grader: {entry['id']} could not be graded: {entry.get('feedback', '')}",
+                  file=sys.stderr)
+    return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
+
+
+def _in_order(entries: list[dict[str, Any]], submissions: Sequence[Any]) -> list[dict[str, Any]]:
+    order = {s.id: i for i, s in enumerate(submissions)}
+    return sorted(entries, key=lambda e: order.get(e["id"], len(order)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
