@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -78,7 +79,8 @@ def grade(submission: Submission, settings: Settings, zygote: Zygote | None = No
     )
     plugin = GradingPlugin(student, lambda f, c: (f, c) in rubric.points)
     try:
-        code = pytest.main(_pytest_args(settings.grading), plugins=[plugin])
+        with _no_plugin_autoload():
+            code = pytest.main(_pytest_args(settings.grading), plugins=[plugin])
     finally:
         student.close()
     if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -121,9 +123,19 @@ def _pytest_args(grading: Path) -> list[str]:
     return [str(grading), "-c", str(grading / "pytest.ini"), "--rootdir", str(grading)]
 
 
-def _in_pool(submission: Submission, settings: Settings) -> dict[str, Any]:
+@contextmanager
+def _no_plugin_autoload() -> Iterator[None]:
+    """Hidden suites run with our plugin only: no third-party plugin may reorder,
+    rerun or skip them."""
+    before = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    return grade(submission, settings)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
 
 
 def grade_all(
@@ -136,7 +148,6 @@ def grade_all(
     """Grade every submission, ``jobs`` at a time; yield entries as they finish."""
     pending = list(submissions)
     if jobs <= 1 or len(pending) <= 1:
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         for submission in pending:
             if on_start:
                 on_start(submission)
@@ -146,7 +157,7 @@ def grade_all(
         running: dict[Future[dict[str, Any]], Submission] = {}
         queue = iter(pending)
         for submission in queue:
-            running[pool.submit(_in_pool, submission, settings)] = submission
+            running[pool.submit(grade, submission, settings)] = submission
             if len(running) >= jobs * 2:
                 break
         while running:
@@ -156,4 +167,4 @@ def grade_all(
                 yield future.result()
                 nxt = next(queue, None)
                 if nxt is not None:
-                    running[pool.submit(_in_pool, nxt, settings)] = nxt
+                    running[pool.submit(grade, nxt, settings)] = nxt

@@ -1,0 +1,233 @@
+"""The trusted side's handle on a worker: real worker processes, real student code."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from grader import errors
+from grader.proxy import Student, Zygote
+from grader.worker._wire import Other, Rng
+
+CODE = b'''
+import numpy as np
+
+def double(x):
+    return np.asarray(x, dtype=float) * 2
+
+def in_place(x):
+    x *= 2
+    return x
+
+def naive_sigmoid(x):
+    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))
+
+def looped(x):
+    x = np.asarray(x, dtype=float)
+    return np.array([v * 2 for v in x])
+
+def hangs(x):
+    while True:
+        pass
+
+def exits(x):
+    import os
+    os._exit(7)
+
+def raises(x):
+    raise ValueError("bad input " + "x" * 5000)
+
+def unfinished(x):
+    raise NotImplementedError
+
+def chatty(x):
+    print("SCORE: 100/100" * 1000)
+    import sys
+    sys.stdout.write("\\x00\\x00\\x00\\x10{}")
+    return np.zeros(1)
+
+def draws(fan_in, fan_out, rng):
+    return rng.standard_normal((fan_in, fan_out))
+
+def global_draws(fan_in, fan_out, rng):
+    return np.random.standard_normal((fan_in, fan_out))
+
+def weird(x):
+    return np.array([object()])
+
+def uses_expit(x):
+    from scipy.special import expit
+    return expit(x)
+
+def uses_erf(x):
+    from scipy.special import erf
+    return erf(np.asarray(x, dtype=float))
+
+def uses_torch(x):
+    import torch
+    return torch.sigmoid(torch.tensor(x))
+
+def swallows(x):
+    try:
+        import scipy.special as sp
+        return sp.softmax(x)
+    except Exception:
+        return "caught"
+
+not_callable = 3
+'''
+FUNCTIONS = ["double", "in_place", "naive_sigmoid", "looped", "hangs", "exits", "raises",
+             "unfinished", "chatty", "draws", "global_draws", "weird", "uses_expit",
+             "uses_erf", "uses_torch", "swallows", "not_callable", "absent"]
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    with Zygote() as z:
+        yield z
+
+
+@pytest.fixture
+def student(zygote):
+    modules = {name: "code.py" for name in FUNCTIONS}
+    modules["elsewhere"] = "missing.py"
+    with Student({"code.py": CODE}, modules, zygote, call_seconds=1.0) as s:
+        yield s
+
+
+def test_a_call_returns_an_exact_array_and_what_the_worker_saw(student) -> None:
+    call = student.call("double", [1.0, 2.5])
+    assert type(call.value) is np.ndarray
+    assert call.value.tolist() == [2.0, 5.0]
+    assert call.type_name == "numpy.ndarray"
+    assert call.fp_errors == () and call.modified == ()
+
+
+def test_modifying_an_argument_is_reported(student) -> None:
+    x = np.arange(3.0)
+    call = student.call("in_place", x)
+    assert call.modified == (0,)
+    assert x.tolist() == [0.0, 1.0, 2.0]  # the trusted side's copy is untouched
+
+
+def test_floating_point_errors_are_reported_without_failing_the_call(student) -> None:
+    call = student.call("naive_sigmoid", np.array([-1000.0, 0.0]))
+    assert call.fp_errors == ("overflow",)
+    assert call.value.tolist() == [0.0, 0.5]
+
+
+def test_the_line_counter_sees_a_python_loop_over_elements(student) -> None:
+    small = student.call("looped", np.ones(10), trace=True).events
+    large = student.call("looped", np.ones(1000), trace=True).events
+    flat = student.call("double", np.ones(1000), trace=True).events
+    assert large - small > 900
+    assert flat == student.call("double", np.ones(10), trace=True).events
+
+
+def test_a_hanging_function_times_out_once_and_fails_fast_afterwards(student) -> None:
+    started = time.monotonic()
+    with pytest.raises(errors.StudentTimeout, match="did not finish within 1 s"):
+        student.call("hangs", 1.0)
+    assert time.monotonic() - started < 3
+    started = time.monotonic()
+    with pytest.raises(errors.StudentTimeout, match="not run again"):
+        student.call("hangs", 1.0)
+    assert time.monotonic() - started < 0.5
+    assert student.call("double", 1.0).value == 2.0  # a new worker took over
+
+
+def test_a_worker_that_exits_is_reported_and_replaced(student) -> None:
+    with pytest.raises(errors.WorkerCrashed, match="exited with code 7"):
+        student.call("exits", 1.0)
+    assert student.call("double", 2.0).value == 4.0
+    assert student.restarts == 1
+
+
+def test_exceptions_become_bounded_messages_with_the_student_line(student) -> None:
+    with pytest.raises(errors.StudentRaised) as info:
+        student.call("raises", 1.0)
+    assert info.value.type_name == "ValueError"
+    assert "code.py line" in info.value.message and "raise ValueError" in info.value.message
+    assert len(info.value.message) < 1200
+    with pytest.raises(errors.StudentRaised, match="unfinished is not implemented yet"):
+        student.call("unfinished", 1.0)
+
+
+def test_what_the_student_prints_is_never_read(student) -> None:
+    assert student.call("chatty", 1.0).value.tolist() == [0.0]
+    assert student.call("double", 1.0).value == 2.0
+
+
+def test_missing_functions_and_files_are_named(student) -> None:
+    with pytest.raises(errors.MissingFunction, match="absent is not defined in code.py"):
+        student.call("absent", 1.0)
+    with pytest.raises(errors.MissingFunction, match="not_callable is not defined"):
+        student.call("not_callable", 1.0)
+    with pytest.raises(errors.MissingFunction, match="missing.py is missing"):
+        student.call("elsewhere", 1.0)
+
+
+def test_generators_are_built_in_the_worker_from_a_seed(student) -> None:
+    first = student.call("draws", 3, 2, Rng(5), global_seed=1).value
+    again = student.call("draws", 3, 2, Rng(5), global_seed=2).value
+    assert np.array_equal(first, again)
+    assert np.array_equal(first, np.random.default_rng(5).standard_normal((3, 2)))
+    one = student.call("global_draws", 3, 2, Rng(5), global_seed=1).value
+    two = student.call("global_draws", 3, 2, Rng(5), global_seed=2).value
+    assert not np.array_equal(one, two)
+
+
+def test_objects_that_are_not_data_come_back_as_descriptions(student) -> None:
+    value = student.call("weird", 1.0).value
+    assert isinstance(value, Other) and value.dtype == "object"
+
+
+def test_library_implementations_are_not_allowed_but_erf_is(student) -> None:
+    with pytest.raises(errors.NotAllowed, match="scipy.special.expit"):
+        student.call("uses_expit", 1.0)
+    with pytest.raises(errors.NotAllowed, match="torch"):
+        student.call("uses_torch", 1.0)
+    with pytest.raises(errors.NotAllowed, match="scipy.special.softmax"):
+        student.call("swallows", 1.0)  # `except Exception` does not hide it
+    assert abs(float(student.call("uses_erf", 1.0).value) - 0.8427007929497149) < 1e-15
+
+
+def test_import_errors_are_remembered_per_file(zygote) -> None:
+    files = {"broken.py": b"def f(x):\n    return x +\n", "fine.py": b"def g(x):\n    return x\n"}
+    with Student(files, {"f": "broken.py", "g": "fine.py"}, zygote) as student:
+        for _ in range(2):
+            with pytest.raises(errors.ImportFailed, match="broken.py could not be imported: "
+                               "SyntaxError"):
+                student.call("f", 1)
+        assert student.call("g", 4).value == 4
+
+
+def test_a_file_that_hangs_at_import_times_out_without_blocking_the_others(zygote) -> None:
+    files = {"slow.py": b"while True:\n    pass\n", "fine.py": b"def g(x):\n    return x\n"}
+    with Student(files, {"f": "slow.py", "g": "fine.py"}, zygote, import_seconds=1) as student:
+        with pytest.raises(errors.ImportFailed) as info:
+            student.call("f", 1)
+        assert info.value.status == "timeout"
+        assert student.call("g", 5).value == 5
+
+
+def test_the_submission_budget_stops_a_slow_submission(zygote) -> None:
+    files = {"code.py": CODE}
+    with Student(files, {"hangs": "code.py", "double": "code.py"}, zygote, call_seconds=5,
+                 submission_seconds=0.5) as student:
+        with pytest.raises(errors.StudentTimeout):
+            student.call("hangs", 1.0)
+        with pytest.raises(errors.StudentTimeout, match="total time budget"):
+            student.call("double", 1.0)
+
+
+def test_workers_do_not_outlive_their_student(zygote) -> None:
+    with Student({"code.py": CODE}, {"double": "code.py"}, zygote) as student:
+        student.call("double", 1.0)
+        pid = student.worker.pid
+    assert zygote.status(pid) != "running"
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
