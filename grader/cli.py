@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--submission-timeout", type=_positive_float, default=120.0,
                        metavar="SECONDS",
                        help="wall-clock budget of one submission (default: 120)")
+    grade.add_argument("--memory", type=_positive_int, default=1024, metavar="MIB",
+                       help="address-space limit of the worker running student code "
+                            "(default: 1024)")
+    grade.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"), default="auto",
+                       help="how student code is confined (default: auto, the best this "
+                            "machine offers: bubblewrap, else Landlock + seccomp)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="run student code without a sandbox (separate processes only); "
+                            "for a student checking their own code, never for a class")
     grade.add_argument("--quiet", "-q", action="store_true",
                        help="no progress and no summary; only errors")
 
@@ -142,10 +151,16 @@ class _Progress:
 def _grade(args: argparse.Namespace) -> int:
     from grader import report
     from grader.runner import Settings, grade_all
+    from grader.sandbox import Limits, choose
     from grader.submission import discover
 
-    settings = Settings(assignment=args.assignment, call_seconds=args.call_timeout,
-                        submission_seconds=args.submission_timeout)
+    if args.no_sandbox:
+        print("grader: warning: --no-sandbox: student code runs without isolation and can "
+              "read and change your files; use it only for code you trust", file=sys.stderr)
+    layer = choose("none" if args.no_sandbox else args.sandbox)
+    limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
+                    memory_bytes=args.memory << 20)
+    settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
     rubric = settings.rubric()
     student_files = sorted(set(rubric.files.values()))
     submissions = discover(args.paths, student_files)
@@ -159,8 +174,8 @@ def _grade(args: argparse.Namespace) -> int:
     ids = {s.id for s in submissions}
     entries = [e for i, e in previous.items() if i in ids]
     todo = [s for s in submissions if s.id not in previous]
-    meta = {"version": __version__, "jobs": args.jobs, "call_timeout": args.call_timeout,
-            "submission_timeout": args.submission_timeout}
+    meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
+        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
 
     def save() -> None:
         if json_path is not None:

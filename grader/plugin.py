@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from grader.cases import Cases, CaseResult
+from grader.cases import CaseResult, Cases
 from grader.errors import CheckFailed, StudentCodeError
 from grader.proxy import Student
 

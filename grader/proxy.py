@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from grader import errors
+from grader import errors, sandbox
+from grader.sandbox import Limits
 from grader.worker import _wire
 
 WORKER_MAIN = Path(__file__).with_name("worker") / "_main.py"
@@ -67,21 +68,29 @@ def allowed_packages_dir() -> Path:
 
 
 class Zygote:
-    """One pre-warmed worker process that forks a worker per submission."""
+    """One pre-warmed worker process that forks a worker per submission.
 
-    def __init__(self, *, python: str = sys.executable, start_seconds: float = 60.0) -> None:
+    ``layer`` is the sandbox (:mod:`grader.sandbox`): "bubblewrap" runs the zygote
+    under bwrap and confines each worker further; "landlock" confines each worker
+    with namespaces, Landlock and seccomp; "none" only separates the processes.
+    """
+
+    def __init__(self, *, layer: str = "none", limits: Limits | None = None,
+                 python: str = sys.executable, start_seconds: float = 60.0) -> None:
         self.site = allowed_packages_dir()
+        self.layer = layer
+        limits = limits or Limits()
+        self.policy = None if layer == "none" else sandbox.policy_for(
+            layer, limits, [self.site], [], python=python)
         ours, theirs = socket.socketpair()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "LANG": "C.UTF-8",
-        }
+        env = dict(sandbox.ENV, PATH=os.environ.get("PATH", "/usr/bin:/bin"))
         debug = os.environ.get("GRADER_DEBUG_WORKER")
+        argv = [python, "-I", "-S", str(WORKER_MAIN), str(self.site), str(theirs.fileno())]
+        if layer == "bubblewrap":
+            argv = sandbox.bwrap_argv(python, [self.site], unprivileged=os.geteuid() == 0) \
+                + argv[1:]
         self.process = subprocess.Popen(
-            [python, "-I", "-S", str(WORKER_MAIN), str(self.site), str(theirs.fileno())],
+            argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=None if debug else subprocess.DEVNULL,
@@ -105,12 +114,15 @@ class Zygote:
             ) from None
         return header
 
-    def spawn(self, policy: Mapping[str, Any] | None = None) -> tuple[socket.socket, int]:
+    def spawn(self) -> tuple[socket.socket, int]:
         ours, theirs = socket.socketpair()
         try:
-            reply = self._request({"op": "spawn", "policy": dict(policy or {})}, [theirs.fileno()])
+            reply = self._request({"op": "spawn", "policy": self.policy}, [theirs.fileno()])
         finally:
             theirs.close()
+        if "pid" not in reply:
+            ours.close()
+            raise errors.WorkerError(str(reply.get("error", "the worker could not be started")))
         return ours, int(reply["pid"])
 
     def kill(self, pid: int) -> None:
@@ -138,9 +150,9 @@ class Zygote:
 class _Worker:
     """One forked worker holding one submission."""
 
-    def __init__(self, zygote: Zygote, policy: Mapping[str, Any] | None) -> None:
+    def __init__(self, zygote: Zygote) -> None:
         self.zygote = zygote
-        self.channel, self.pid = zygote.spawn(policy)
+        self.channel, self.pid = zygote.spawn()
         self.alive = True
 
     def request(
@@ -195,7 +207,6 @@ class Student:
         call_seconds: float = 5.0,
         import_seconds: float = 10.0,
         submission_seconds: float = 120.0,
-        policy: Mapping[str, Any] | None = None,
     ) -> None:
         """``files``: name -> bytes of the submission; ``modules``: graded function ->
         the file that must define it (``"relu": "activations.py"``)."""
@@ -205,7 +216,6 @@ class Student:
         self.call_seconds = call_seconds
         self.import_seconds = import_seconds
         self.deadline = time.monotonic() + submission_seconds
-        self.policy = policy
         self.worker: _Worker | None = None
         self.imported: dict[str, errors.StudentCodeError | None] = {}
         self.hung: dict[str, errors.StudentTimeout] = {}
@@ -220,7 +230,7 @@ class Student:
             self.restarts += 1
             # a fresh worker imports again; failures stay failures
             self.imported = {m: f for m, f in self.imported.items() if f is not None}
-        self.worker = _Worker(self.zygote, self.policy)
+        self.worker = _Worker(self.zygote)
         buffers = list(self.files.values())
         header = {"op": "load", "files": {name: i for i, name in enumerate(self.files)}}
         reply, _ = self._request(header, buffers, self.import_seconds, what="loading your files")

@@ -25,6 +25,7 @@ from grader.plugin import GradingPlugin
 from grader.proxy import Student, Zygote
 from grader.release import assignment_dir
 from grader.rubric import Rubric
+from grader.sandbox import Limits
 from grader.submission import Submission
 
 
@@ -34,10 +35,8 @@ class Settings:
 
     assignment: str = "activations"
     root: Path | None = None  # folder holding the assignments (default: the installed one)
-    call_seconds: float = 5.0
-    import_seconds: float = 10.0
-    submission_seconds: float = 120.0
-    policy: dict[str, Any] = field(default_factory=dict)
+    sandbox: str = "none"  # a layer sandbox.choose() returned
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def folder(self) -> Path:
@@ -51,14 +50,16 @@ class Settings:
         return Rubric.load(self.grading / "rubric.toml")
 
 
-_zygote: Zygote | None = None
+_zygotes: dict[tuple[str, Limits], Zygote] = {}
 
 
-def _shared_zygote() -> Zygote:
-    global _zygote
-    if _zygote is None or _zygote.process.poll() is not None:
-        _zygote = Zygote()
-    return _zygote
+def _shared_zygote(settings: Settings) -> Zygote:
+    """This process's zygote for these settings, started on first use."""
+    key = (settings.sandbox, settings.limits)
+    zygote = _zygotes.get(key)
+    if zygote is None or zygote.process.poll() is not None:
+        zygote = _zygotes[key] = Zygote(layer=settings.sandbox, limits=settings.limits)
+    return zygote
 
 
 def grade(submission: Submission, settings: Settings, zygote: Zygote | None = None
@@ -67,15 +68,15 @@ def grade(submission: Submission, settings: Settings, zygote: Zygote | None = No
     rubric = settings.rubric()
     if submission.error:
         return _failed_entry(submission, rubric, submission.error)
-    zygote = zygote or _shared_zygote()
+    zygote = zygote or _shared_zygote(settings)
+    limits = settings.limits
     student = Student(
         submission.files,
         rubric.files,
         zygote,
-        call_seconds=settings.call_seconds,
-        import_seconds=settings.import_seconds,
-        submission_seconds=settings.submission_seconds,
-        policy=settings.policy,
+        call_seconds=limits.call_seconds,
+        import_seconds=2 * limits.call_seconds,
+        submission_seconds=limits.submission_seconds,
     )
     plugin = GradingPlugin(student, lambda f, c: (f, c) in rubric.points)
     try:

@@ -35,6 +35,7 @@ try:
 except ImportError:
     pass
 
+import _isolate  # noqa: E402
 import _policy  # noqa: E402
 import _wire  # noqa: E402
 
@@ -59,10 +60,15 @@ def zygote(control: socket.socket) -> None:
         op = message.get("op")
         if op == "spawn" and len(fds) == 1:
             channel = socket.socket(fileno=fds[0])
-            pid = _spawn(lambda: _serve_child(channel, control), message.get("policy", {}))
-            channel.close()
-            children[pid] = None
-            _wire.send(control, {"pid": pid})
+            try:
+                pid = _spawn(lambda: _serve_child(channel, control), message.get("policy"))
+            except _isolate.IsolationError as exc:
+                _wire.send(control, {"error": f"the sandbox could not be set up: {exc}"})
+            else:
+                children[pid] = None
+                _wire.send(control, {"pid": pid})
+            finally:
+                channel.close()
         elif op == "kill":
             pid = message.get("pid")
             if pid in children and children[pid] is None:
@@ -72,10 +78,8 @@ def zygote(control: socket.socket) -> None:
                     pass
             _wire.send(control, {"ok": True})
         elif op == "status":
-            pid = message.get("pid")
             _reap(children)
-            status = children.get(pid)
-            _wire.send(control, {"status": _describe(status)})
+            _wire.send(control, {"status": _describe(children.get(message.get("pid")))})
         else:
             for fd in fds:
                 os.close(fd)
@@ -88,12 +92,17 @@ def zygote(control: socket.socket) -> None:
                 pass
 
 
-def _spawn(serve: Any, policy: dict[str, Any]) -> int:
+def _spawn(serve: Any, policy: dict[str, Any] | None) -> int:
+    """A worker confined by ``policy``; without one (--no-sandbox) a plain child."""
+    if policy:
+        return _isolate.spawn_isolated(serve, policy)
     pid = os.fork()
     if pid == 0:
-        os.setsid()
-        serve()
-        os._exit(0)
+        try:
+            os.setsid()
+            serve()
+        finally:
+            os._exit(0)
     return pid
 
 
@@ -107,13 +116,7 @@ def _recv_with_fds(control: socket.socket) -> tuple[dict[str, Any], list[int]]:
 
 
 def _reap(children: dict[int, int | None]) -> None:
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+    for pid, status in _isolate.reap_children():
         if pid in children:
             children[pid] = status
 
@@ -152,6 +155,9 @@ class _CappedText:
 
 def _serve_child(channel: socket.socket, control: socket.socket) -> None:
     control.close()
+    keep = channel.fileno()  # every other descriptor the zygote had is closed
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 16)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

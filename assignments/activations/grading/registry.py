@@ -13,7 +13,10 @@ for correct formulas written differently (``0.5*(1+tanh(x/2))`` for sigmoid,
 branch, a truncated constant -- is off by far more. The floor accepts results
 that differ from the reference only by rounding of values below 1e-10 (e.g.
 ``sigmoid(-40)`` computed as ``0.0``). float32 inputs: ``rtol=2e-5`` (about 150
-float32 ulp) and ``atol=1e-6``.
+float32 ulp) and ``atol=1e-5``: a textbook formula evaluated in float32 arithmetic
+cancels in places (``1 + tanh(u)`` for negative x in tanh-GELU's derivative) and
+loses ~1e-6 absolute there; that is float32 doing its job, not a mistake, and the
+float64 cases judge the formula itself.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ LAMBDA = 1.0507009873554804934193349852946
 ALPHA = 1.6732632423543772848170429916717
 
 RTOL64, ATOL64 = 1e-8, 1e-10
-RTOL32, ATOL32 = 2e-5, 1e-6
+RTOL32, ATOL32 = 2e-5, 1e-5
 FD_RTOL, FD_ATOL = 1e-5, 1e-6  # central differences with h ~ cbrt(eps): error ~ 1e-10
 
 # every random input is drawn from a recorded seed (grading is deterministic)

@@ -1,0 +1,449 @@
+"""Isolation of one worker process: namespaces, limits, privileges, Landlock, seccomp.
+
+Stdlib only, never imports ``grader``; load it by path or as a top-level module
+(its siblings ``_landlock`` and ``_seccomp`` are found next to this file).
+
+The zygote calls :func:`spawn_isolated` once per submission::
+
+    zygote ─ fork ─> supervisor ─ unshare(PID, NET, IPC, UTS [, USER]) ─ fork ─> worker
+                     (outside the new namespaces)          (pid 1 of the new ones, runs serve())
+
+The worker is pid 1 of a fresh pid namespace, so SIGKILL to the pid that
+:func:`spawn_isolated` returns ends it *and every process it ever created*
+(double-forked daemons included). The supervisor waits for the worker without
+reaping it and then exits, so the worker's zombie is reparented to the zygote
+(a child subreaper) and :func:`reap_children` collects its real exit status.
+Each process dies with its parent (``PR_SET_PDEATHSIG``): when the zygote dies,
+its supervisors die, and with them their workers. Being pid 1, the worker
+ignores every signal it has no handler for unless it comes from outside its
+namespace: SIGXCPU, SIGTERM, SIGINT sent by itself do nothing; SIGKILL works.
+
+Before ``serve()`` runs, the worker applies :func:`isolate_self`, in this order:
+resource limits, its own session, ``no_new_privs`` and non-dumpable, all
+capabilities dropped (and, as real root, the uid/gid the policy names), its
+private directory (cwd and ``tempfile.tempdir``), Landlock, seccomp. Any layer
+the policy asks for that cannot be applied raises :class:`IsolationError`; the
+worker then exits without running ``serve`` and ``spawn_isolated`` re-raises
+the error in the zygote. Nothing runs unprotected silently.
+
+The policy is a JSON-able dict (built by ``grader.sandbox.policy_for``)::
+
+    {"namespaces": True, "fallback": False, "landlock": True, "seccomp": True,
+     "read": [paths], "list": [paths], "write": [paths], "workdir_root": None,
+     "uid": None, "gid": None,
+     "limits": {"memory_bytes": ..., "cpu_seconds": ..., "file_size_bytes": ...,
+                "open_files": ..., "processes": ...}}
+
+``fallback`` lets a worker run without namespaces (own session and process
+group instead): then killing the pid does not reach processes it forked, so
+only use it together with seccomp, which forbids forking.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+
+class IsolationError(RuntimeError):
+    """A layer the policy asks for could not be applied; no student code ran."""
+
+
+def _sibling(name: str) -> ModuleType:
+    """Import ``name`` from this file's folder, however this module was loaded."""
+    if __package__:
+        return importlib.import_module(f"{__package__}.{name}")
+    if name not in sys.modules:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+_landlock = _sibling("_landlock")
+_seccomp = _sibling("_seccomp")
+
+# --- kernel constants (linux/prctl.h, linux/sched.h, linux/capability.h) -------
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER = 0x04000000, 0x08000000, 0x10000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+CAP_SYS_ADMIN = 21
+NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+
+DEFAULT_LIMITS: dict[str, int | None] = {
+    "memory_bytes": 1 << 30,  # address space; numpy + scipy.special map ~200 MiB of it
+    "cpu_seconds": 60,  # SIGKILL when reached
+    "file_size_bytes": 16 << 20,
+    "open_files": 64,
+    "processes": 64,  # per uid (per user namespace); does not bind real root
+}
+DEFAULT_POLICY: dict[str, Any] = {
+    "namespaces": True, "fallback": False, "landlock": True, "seccomp": True,
+    "read": [], "list": [], "write": [], "workdir": None, "workdir_root": None,
+    "uid": None, "gid": None, "limits": {},
+}
+SETUP_SECONDS = 30.0  # how long spawn_isolated waits for the worker to report
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_workers: dict[int, dict[str, Any]] = {}  # pid -> {"workdir": ..., "applied": ...}
+
+
+def _check(result: int, what: str) -> int:
+    if result < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+    return result
+
+
+def _prctl(option: int, arg: int = 0, what: str = "prctl") -> None:
+    _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), what)
+
+
+def _checked(policy: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(policy) - set(DEFAULT_POLICY)
+    if unknown:
+        raise IsolationError(
+            f"unknown policy keys {sorted(unknown)}; known: {sorted(DEFAULT_POLICY)}")
+    merged = {**DEFAULT_POLICY, **policy}
+    merged["limits"] = {**DEFAULT_LIMITS, **(policy.get("limits") or {})}
+    return merged
+
+
+# --- capabilities -------------------------------------------------------------
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _capabilities() -> tuple[int, int]:
+    """(effective, permitted) capability masks of this thread."""
+    header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capget(ctypes.byref(header), data), "capget")
+    return (data[0].effective | data[1].effective << 32,
+            data[0].permitted | data[1].permitted << 32)
+
+
+def _drop_privileges(uid: int | None, gid: int | None) -> None:
+    """Empty every capability set; as real root, switch to ``uid``/``gid`` if given."""
+    _, permitted = _capabilities()
+    if permitted:
+        cap = 0
+        while _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:  # EINVAL past the last one
+            cap += 1
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, "clear ambient capabilities")
+    if os.getuid() == 0 and uid is not None:
+        gid = uid if gid is None else gid
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+    header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
+    if _capabilities() != (0, 0):
+        raise IsolationError("capabilities are still present after dropping them")
+
+
+# --- resource limits --------------------------------------------------------------
+_RLIMITS = {"memory_bytes": resource.RLIMIT_AS, "file_size_bytes": resource.RLIMIT_FSIZE,
+            "open_files": resource.RLIMIT_NOFILE, "processes": resource.RLIMIT_NPROC}
+
+
+def _setrlimit(which: int, soft: int, hard: int) -> None:
+    _, current_hard = resource.getrlimit(which)
+    if current_hard != resource.RLIM_INFINITY:  # never try to raise a hard limit
+        soft, hard = min(soft, current_hard), min(hard, current_hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def _apply_limits(limits: dict[str, int | None]) -> None:
+    for key, which in _RLIMITS.items():
+        if limits.get(key) is not None:
+            _setrlimit(which, int(limits[key]), int(limits[key]))  # type: ignore[arg-type]
+    if limits.get("cpu_seconds") is not None:
+        cpu = int(limits["cpu_seconds"])  # type: ignore[arg-type]
+        # soft == hard: the kernel sends SIGKILL. (SIGXCPU at a lower soft limit
+        # would be ignored anyway by a worker that is pid 1 of its namespace.)
+        _setrlimit(resource.RLIMIT_CPU, cpu, cpu)
+    _setrlimit(resource.RLIMIT_CORE, 0, 0)
+
+
+# --- namespaces -------------------------------------------------------------------------
+def _unshare_namespaces() -> None:
+    """New pid/net/ipc/uts namespaces for this process's future children.
+
+    Without CAP_SYS_ADMIN (not root, or root inside bubblewrap) a user namespace
+    comes first, mapping our own uid and gid only.
+    """
+    uid, gid = os.geteuid(), os.getegid()
+    privileged = _capabilities()[0] >> CAP_SYS_ADMIN & 1
+    flags = NAMESPACES if privileged else NAMESPACES | CLONE_NEWUSER
+    _check(_libc.unshare(flags), "unshare")
+    if not privileged:
+        _prctl(PR_SET_DUMPABLE, 1, "dumpable")  # else /proc/self/*_map belong to root
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as handle:
+                handle.write(text)
+        _prctl(PR_SET_DUMPABLE, 0, "dumpable")
+
+
+# --- the in-process part ----------------------------------------------------------------
+def _single_threaded() -> bool:
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc: trust the interpreter's own count
+        import threading
+        return threading.active_count() == 1
+
+
+def _own_workdir(workdir: str, uid: int | None, gid: int | None) -> None:
+    if os.getuid() == 0 and uid is not None:  # before dropping to uid
+        os.chown(workdir, uid, uid if gid is None else gid)
+
+
+def _enter_workdir(workdir: str) -> None:
+    os.chdir(workdir)
+    os.environ["TMPDIR"] = workdir
+    tempfile.tempdir = workdir
+
+
+def isolate_self(policy: dict[str, Any]) -> dict[str, Any]:
+    """Apply ``policy`` to the calling process, irreversibly; return what was applied.
+
+    Everything but the namespaces (which only :func:`spawn_isolated` makes).
+    Call it while the process has a single thread (right after fork): Landlock
+    applies to the calling thread only.
+    """
+    policy = _checked(policy)
+    done: dict[str, Any] = {}
+    try:
+        if policy["landlock"] and not _single_threaded():
+            raise IsolationError(
+                "isolate_self needs a single-threaded process (Landlock is per thread)")
+        _apply_limits(policy["limits"])
+        done["limits"] = {k: v for k, v in policy["limits"].items() if v is not None}
+        if os.getsid(0) != os.getpid():
+            os.setsid()  # no controlling terminal, own process group
+        _prctl(PR_SET_NO_NEW_PRIVS, 1, "no_new_privs")
+        _prctl(PR_SET_DUMPABLE, 0, "dumpable")
+        write = list(policy["write"])
+        if policy["workdir"]:
+            _own_workdir(policy["workdir"], policy["uid"], policy["gid"])
+        _drop_privileges(policy["uid"], policy["gid"])
+        done["uid"], done["gid"] = os.getuid(), os.getgid()
+        if policy["workdir"]:
+            _enter_workdir(policy["workdir"])
+            write.append(policy["workdir"])
+            done["workdir"] = policy["workdir"]
+        if policy["landlock"]:
+            done["landlock_abi"] = _landlock.restrict(list(policy["read"]), write, policy["list"])
+        if policy["seccomp"]:
+            done["seccomp_instructions"] = _seccomp.install(os.getpid())
+    except IsolationError:
+        raise
+    except OSError as exc:
+        hint = ""
+        if policy["uid"] is not None and os.getuid() == policy["uid"]:
+            hint = f" (uid {policy['uid']} must be able to reach every read path)"
+        raise IsolationError(f"{exc}{hint}") from exc
+    return done
+
+
+# --- the zygote's part -------------------------------------------------------------------
+def _send(fd: int, message: dict[str, Any]) -> None:
+    os.write(fd, json.dumps(message).encode() + b"\n")  # < PIPE_BUF: one atomic write
+
+
+def _run_worker(serve: Callable[[], None], policy: dict[str, Any], report: int) -> None:
+    """In the worker: isolate, tell the zygote, serve, exit. Never returns."""
+    try:
+        _send(report, {"ok": isolate_self(policy)})
+    except BaseException as exc:  # noqa: BLE001 - reported to the zygote, then exit
+        text = str(exc) if isinstance(exc, IsolationError) else f"{type(exc).__name__}: {exc}"
+        _send(report, {"error": text[:2000]})
+        os._exit(1)
+    os.close(report)
+    try:
+        serve()
+    except BaseException:  # noqa: BLE001
+        traceback.print_exc()
+        os._exit(1)
+    os._exit(0)
+
+
+def _supervise(serve: Callable[[], None], policy: dict[str, Any], report: int, zygote: int) -> None:
+    """In the supervisor (child of the zygote): make the namespaces, fork the worker."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
+    if os.getppid() != zygote:  # the zygote died before the line above
+        os._exit(1)
+    try:
+        _unshare_namespaces()
+    except OSError as exc:
+        if not policy["fallback"]:
+            _send(report, {"error": f"namespaces unavailable ({exc}); policy allows no fallback"})
+            os._exit(1)
+        _send(report, {"pid": os.getpid(), "fallback": str(exc)})
+        _run_worker(serve, policy, report)  # no namespaces: this process is the worker
+    lifeline, keep = os.pipe()  # EOF on `lifeline` = the supervisor is gone
+    pid = os.fork()
+    if pid == 0:
+        os.close(keep)
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
+        if select.select([lifeline], [], [], 0)[0]:
+            os._exit(1)
+        os.close(lifeline)
+        _run_worker(serve, policy, report)
+    _send(report, {"pid": pid})
+    os.closerange(3, keep)  # hold nothing of the zygote's but the lifeline
+    os.closerange(keep + 1, 1 << 16)
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # leave the zombie to the zygote
+    os._exit(0)
+
+
+def _read_reports(fd: int) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    buffer = b""
+    while select.select([fd], [], [], SETUP_SECONDS)[0]:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        buffer += chunk
+    else:
+        merged["error"] = f"the worker did not report within {SETUP_SECONDS:.0f} s"
+    for line in buffer.splitlines():
+        merged.update(json.loads(line))
+    return merged
+
+
+def spawn_isolated(serve: Callable[[], None], policy: dict[str, Any]) -> int:
+    """Fork a worker that runs ``serve()`` isolated by ``policy``; return the pid to SIGKILL.
+
+    Returns once the worker is isolated; raises :class:`IsolationError` (after
+    killing what it started) if any requested layer failed. The zygote must
+    call :func:`reap_children` from time to time (e.g. on SIGCHLD).
+    """
+    policy = _checked(policy)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1, "child subreaper")
+    _prctl(PR_SET_DUMPABLE, 0, "dumpable")  # workers may not read the zygote's memory
+    owned = not policy["workdir"]  # a folder we make is removed when the worker is reaped
+    workdir = policy["workdir"] or tempfile.mkdtemp(
+        prefix="worker-", dir=policy["workdir_root"] or tempfile.gettempdir())
+    policy["workdir"] = workdir
+    report, theirs = os.pipe()
+    zygote = os.getpid()
+    supervisor = os.fork()
+    if supervisor == 0:
+        try:
+            os.close(report)
+            _supervise(serve, policy, theirs, zygote)
+        finally:
+            os._exit(1)
+    os.close(theirs)
+    try:
+        result = _read_reports(report)
+    finally:
+        os.close(report)
+    pid = result.get("pid")
+    if "error" in result or "ok" not in result or pid is None:
+        for victim in (pid, supervisor):
+            if victim:
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if owned:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise IsolationError(result.get("error", "the worker died while isolating itself"))
+    _workers[pid] = {"workdir": workdir if owned else None, "applied": result["ok"],
+                     "namespaces": "fallback" not in result, "fallback": result.get("fallback")}
+    return int(pid)
+
+
+def applied(pid: int) -> dict[str, Any]:
+    """What :func:`spawn_isolated` applied to worker ``pid`` (until it is reaped)."""
+    return dict(_workers.get(pid, {}))
+
+
+def reap_children() -> list[tuple[int, int]]:
+    """Reap every finished child without blocking; return ``(pid, wait status)`` pairs.
+
+    Includes workers (their private directory is removed here) and supervisors.
+    """
+    reaped = []
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+        reaped.append((pid, status))
+        info = _workers.pop(pid, None)
+        if info and info["workdir"]:
+            shutil.rmtree(info["workdir"], ignore_errors=True)
+    return reaped
+
+
+# --- probing ----------------------------------------------------------------------------
+def _probe(action: Callable[[], None]) -> bool:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            action()
+            os._exit(0)
+        finally:
+            os._exit(1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def _probe_namespaces() -> None:
+    _unshare_namespaces()
+    pid = os.fork()  # becomes pid 1 of the new namespace
+    if pid == 0:
+        os._exit(0 if os.getpid() == 1 else 1)
+    if os.waitpid(pid, 0)[1] != 0:
+        raise OSError("the first child is not pid 1")
+
+
+def _probe_seccomp() -> None:
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _seccomp.install()
+    try:
+        os.fork()  # must be refused
+    except PermissionError:
+        return
+    os._exit(1)
+
+
+def available_layers() -> dict[str, Any]:
+    """What works here, probed in throw-away child processes."""
+    return {
+        "root": os.geteuid() == 0,
+        "namespaces": _probe(_probe_namespaces),
+        "landlock_abi": _landlock.abi_version(),
+        "seccomp": _probe(_probe_seccomp),
+    }

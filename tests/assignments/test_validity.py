@@ -1,0 +1,117 @@
+"""Grading validity: correct solutions in every style get full marks; every catalogued
+mistake loses points exactly in the functions it breaks, with a message naming them.
+
+The whole catalogue is graded once, in parallel, by the real grader (real worker
+processes, the real hidden suites); the tests below read the results.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.report import function_scores
+from grader.runner import Settings, grade_all
+from grader.submission import Submission, read
+from tests.submissions.mistakes import BASE_STYLE, HARMLESS, MISTAKES, Mistake
+
+ROOT = Path(__file__).resolve().parents[2]
+SUBMISSIONS = ROOT / "tests" / "submissions"
+STYLES = sorted(p.name for p in (SUBMISSIONS / "correct").iterdir() if p.is_dir())
+FILES = ("activations.py", "derivatives.py", "initializers.py", "dead_relu.py")
+# the catalogue's words for kinds of check -> the rubric's checks that must catch it
+CAUGHT_BY = {
+    "params": {"values"}, "gain": {"values", "errors"}, "dead": {"values", "batching"},
+    "activity": {"values", "batching"},
+}
+
+
+def apply(base: dict[str, bytes], mistake: Mistake) -> dict[str, bytes]:
+    """The base solution with the mistake's functions replaced (matched by name)."""
+    source = base[mistake.file].decode()
+    replacement = ast.parse(mistake.source)
+    names = {n.name for n in replacement.body if isinstance(n, ast.FunctionDef)}
+    lines = source.splitlines(keepends=True)
+    found = set()
+    for node in reversed(ast.parse(source).body):
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            del lines[start - 1:node.end_lineno]
+            found.add(node.name)
+    assert found == names, f"{mistake.id}: {names - found} not in the base {mistake.file}"
+    snippet = mistake.source.splitlines(keepends=True)
+    imports = [ln for ln in snippet if ln.startswith(("import ", "from "))]
+    body = [ln for ln in snippet if ln not in imports]
+    files = dict(base)
+    files[mistake.file] = "".join(imports + lines + ["\n\n"] + body).encode()
+    return files
+
+
+def folder(path: Path, sid: str) -> Submission:
+    submission = read(path, FILES)
+    submission.id = sid
+    return submission
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict[str, Any]]:
+    base = folder(SUBMISSIONS / "correct" / BASE_STYLE, "base").files
+    subs = [folder(SUBMISSIONS / "correct" / style, f"correct/{style}") for style in STYLES]
+    subs.append(folder(ROOT / "reference", "reference"))
+    subs.append(folder(ROOT / "assignments" / "activations", "stubs"))
+    for mistake in [*MISTAKES, *HARMLESS]:
+        subs.append(Submission(mistake.id, SUBMISSIONS, files=apply(base, mistake)))
+    return {e["id"]: e for e in grade_all(subs, Settings(), jobs=2)}
+
+
+def failing(entry: dict[str, Any]) -> str:
+    return "\n".join(f"{t['name']} [{t['status']}] {t['score']}/{t['max_score']}\n"
+                     f"{t['feedback']}" for t in entry["tests"] if t["status"] != "passed")
+
+
+@pytest.mark.parametrize("sid", [f"correct/{s}" for s in STYLES] + ["reference"])
+def test_a_correct_solution_in_any_style_gets_full_marks(results, sid) -> None:
+    entry = results[sid]
+    assert entry["score"] == 100.0, failing(entry)
+
+
+def test_the_stubs_get_nothing(results) -> None:
+    entry = results["stubs"]
+    assert entry["score"] == 0.0
+    assert all("not implemented yet" in t["feedback"] for t in entry["tests"])
+
+
+@pytest.mark.parametrize("mistake", HARMLESS, ids=lambda m: m.id)
+def test_a_harmless_variant_keeps_full_marks(results, mistake) -> None:
+    entry = results[mistake.id]
+    assert entry["score"] == 100.0, f"{mistake.why}\n{failing(entry)}"
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_a_mistake_loses_points_only_where_it_is(results, mistake) -> None:
+    entry = results[mistake.id]
+    full = {t["function"]: 0.0 for t in entry["tests"]}
+    for test in entry["tests"]:
+        full[test["function"]] += test["max_score"]
+    scores = function_scores(entry)
+    lost = {f for f in full if scores[f] < full[f] - 1e-9}
+    assert lost == set(mistake.breaks), f"{mistake.why}\n{failing(entry)}"
+    for test in entry["tests"]:
+        if test["status"] != "passed":
+            assert test["function"] in test["feedback"], test["feedback"]
+    if "policy" in mistake.checks:
+        assert any(t["status"] == "not_allowed" for t in entry["tests"])
+    kinds = set().union(*(CAUGHT_BY.get(k, {k}) for k in mistake.checks - {"policy"}))
+    if kinds:
+        caught = {t["check"] for t in entry["tests"]
+                  if t["function"] in mistake.breaks and t["score"] < t["max_score"]}
+        assert caught & kinds, f"expected {kinds} to catch it, but lost points in {caught}"
+
+
+def test_the_catalogue_is_large_and_varied() -> None:
+    assert len(MISTAKES) >= 40 and len(HARMLESS) >= 10 and len(STYLES) >= 3
+    broken = set().union(*(m.breaks for m in MISTAKES))
+    assert len(broken) >= 25  # most graded functions have at least one mistake
