@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Flaky
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from registry import DETECTORS, SEED, Detector
 
 from grader.checks import describe_returned, fail, fmt

@@ -35,7 +35,7 @@ from grader.checks import (
     fmt_params,
     numeric,
 )
-from grader.errors import StudentCodeError
+from grader.errors import CheckFailed, StudentCodeError
 from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 
@@ -45,26 +45,44 @@ RANDOM = np.random.default_rng(SEED).standard_normal(64) * 5
 VECTOR_SMALL, VECTOR_LARGE = 16, 4096
 
 
-def compare_values(record: Elementwise, student: Student, x: np.ndarray, params: dict, *,
-                 rtol: float = RTOL64, atol: float = ATOL64, what: str = "values",
-                 hint_for: str = "values") -> Call:
-    __tracebackhide__ = True
-    call = student.call(record.name, x, **params)
-    desired = np.asarray(record.reference(x, **params), dtype=np.float64)
-    actual = numeric(call, record.name, desired.shape, record.hint(hint_for))
-    assert_close(actual, desired, function=record.name, inputs={"x": x}, params=params,
-                 rtol=rtol, atol=atol, what=what, hint=record.hint(hint_for),
-                 ignore=at_kinks(record, x))
-    assert_unmodified(call, record.name, ["x"], record.hint("contract"))
-    return call
+def judge_in_parts(record: Elementwise, student: Student, cases, params: dict,
+                   parts: tuple[tuple[str, np.ndarray], ...], *, what: str, hint_for: str,
+                   warnings: bool = False) -> None:
+    """One call on the inputs of all ``parts`` together, judged part by part: one case
+    each. With ``warnings``, a part must also compute without floating-point warnings
+    (a call that warns is repeated part by part to say which part did)."""
+    x = np.concatenate([part for _, part in parts])
+    failure: Exception | None = None
+    try:
+        call = student.call(record.name, x, **params)
+        desired = np.asarray(record.reference(x, **params), dtype=np.float64)
+        actual = numeric(call, record.name, desired.shape, record.hint(hint_for))
+    except (CheckFailed, StudentCodeError) as exc:
+        failure = exc
+    start = 0
+    for name, part in parts:
+        where = slice(start, start + part.size)
+        start += part.size
+        with cases.case(label(params, name)):
+            if failure is not None:
+                raise failure
+            assert_close(actual[where], desired[where], function=record.name,
+                         inputs={"x": part}, params=params, rtol=RTOL64, atol=ATOL64,
+                         what=what.format(name), hint=record.hint(hint_for),
+                         ignore=at_kinks(record, part))
+            assert_unmodified(call, record.name, ["x"], record.hint("contract"))
+            if warnings and call.fp_errors:
+                assert_no_fp_errors(student.call(record.name, part, **params), record.name,
+                                    f"inputs up to |x| = {fmt(np.abs(part).max())}"
+                                    + (f" ({fmt_params(params)})" if params else ""),
+                                    record.hint("stability"))
 
 
 def check_values(record: Elementwise, student: Student, cases) -> None:
     for params in record.params:
-        with cases.case(label(params, "random inputs")):
-            compare_values(record, student, RANDOM, dict(params))
-        with cases.case(label(params, "edge inputs")):
-            compare_values(record, student, EDGE, dict(params))
+        judge_in_parts(record, student, cases, dict(params),
+                       (("random inputs", RANDOM), ("edge inputs", EDGE)),
+                       what="values", hint_for="values")
         with cases.case(label(params, "float32 inputs")):
             x32 = RANDOM.astype(np.float32)
             call = student.call(record.name, x32, **params)
@@ -77,14 +95,9 @@ def check_values(record: Elementwise, student: Student, cases) -> None:
 
 def check_stability(record: Elementwise, student: Student, cases) -> None:
     for params in record.params:
-        for inputs, x in (("large |x|", LARGE), ("extreme |x|", EXTREME)):
-            with cases.case(label(params, inputs)):
-                call = compare_values(record, student, x, dict(params), what=f"values at {inputs}",
-                                    hint_for="stability")
-                assert_no_fp_errors(call, record.name,
-                                    f"inputs up to |x| = {fmt(np.abs(x).max())}"
-                                    + (f" ({fmt_params(params)})" if params else ""),
-                                    record.hint("stability"))
+        judge_in_parts(record, student, cases, dict(params),
+                       (("large |x|", LARGE), ("extreme |x|", EXTREME)),
+                       what="values at {}", hint_for="stability", warnings=True)
     with cases.case("large float32 inputs"):
         call = student.call(record.name, LARGE32)
         desired = np.asarray(record.reference(LARGE32.astype(np.float64)))
@@ -184,11 +197,12 @@ def _slopes(student: Student, forward: str, x: np.ndarray, params: dict
     step = up - down  # the step actually taken, after rounding
     ref_up, ref_down = reference_forward(up, **params), reference_forward(down, **params)
     ref_slope = (ref_up - ref_down) / step
-    try:
-        yours_up = numeric(student.call(forward, up, **params), forward, up.shape)
-        yours_down = numeric(student.call(forward, down, **params), forward, down.shape)
+    try:  # one call for both sides
+        both = numeric(student.call(forward, np.concatenate([up, down]), **params), forward,
+                       (2 * x.size,))
     except (StudentCodeError, AssertionError):
         return ref_slope, None, np.zeros(x.shape, bool)
+    yours_up, yours_down = both[: x.size], both[x.size:]
     with np.errstate(all="ignore"):
         your_slope = (yours_up.astype(np.float64) - yours_down) / step
         right = (np.abs(yours_up - ref_up) <= ATOL64 + RTOL64 * np.abs(ref_up)) & (
@@ -209,7 +223,8 @@ def check_gradient(record: Elementwise, student: Student, cases) -> None:
             actual = numeric(call, record.name, x.shape, record.hint("gradient"))
             note = ""
             if your_slope is None:
-                note = f" (your {forward} could not be used, so the reference {forward}'s slope was)"
+                note = (f" (your {forward} could not be used, so the reference {forward}'s "
+                        "slope was)")
             elif not right.all():
                 note = (f" (where your {forward} is wrong, the slope of the reference {forward} "
                         "was used)")
@@ -230,19 +245,25 @@ def check_gradient(record: Elementwise, student: Student, cases) -> None:
 
 
 def check_kink(record: Elementwise, student: Student, cases) -> None:
+    # each kink and, at 0, its negative zero: both must give the left-hand value
+    points = np.array([v for k in record.kinks for v in dict.fromkeys((k, -k if k == 0 else k))])
     for params in record.params:
-        for kink in record.kinks:
-            for x0 in dict.fromkeys((kink, -kink if kink == 0 else kink)):
-                x = np.array([x0, x0])
-                with cases.case(label(params, f"x = {fmt(x0)}")):
-                    call = student.call(record.name, x, **params)
-                    desired = np.asarray(record.reference(x, **params))
-                    actual = numeric(call, record.name, desired.shape, record.hint("kink"))
-                    if not np.allclose(actual, desired, rtol=1e-12, atol=0):
-                        where = f" ({fmt_params(params)})" if params else ""
-                        fail(f"{record.name}: at the kink x = {fmt(x0)}{where} you returned "
-                             f"{fmt(actual.ravel()[0])}, expected {fmt(desired.ravel()[0])}: "
-                             f"{record.convention}", record.hint("kink"))
+        failure: Exception | None = None
+        try:
+            call = student.call(record.name, points, **params)
+            desired = np.asarray(record.reference(points, **params))
+            actual = numeric(call, record.name, desired.shape, record.hint("kink"))
+        except (CheckFailed, StudentCodeError) as exc:
+            failure = exc
+        for i, x0 in enumerate(points):
+            with cases.case(label(params, f"x = {fmt(x0)}")):
+                if failure is not None:
+                    raise failure
+                if not np.isclose(actual[i], desired[i], rtol=1e-12, atol=0):
+                    where = f" ({fmt_params(params)})" if params else ""
+                    fail(f"{record.name}: at the kink x = {fmt(x0)}{where} you returned "
+                         f"{fmt(actual[i])}, expected {fmt(desired[i])}: "
+                         f"{record.convention}", record.hint("kink"))
 
 
 CHECKS = {
