@@ -35,7 +35,8 @@ def fmt(value: Any) -> str:
 
 
 def fmt_params(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={fmt(v) if isinstance(v, float) else repr(v)}" for k, v in params.items())
+    return ", ".join(f"{k}={fmt(v) if isinstance(v, float) else repr(v)}"
+                     for k, v in params.items())
 
 
 def fail(message: str, hint: str | None = None) -> None:

@@ -99,6 +99,7 @@ class Zygote:
         )
         theirs.close()
         self.control = ours
+        self.reader = _wire.Reader(ours)
         self.start_seconds = start_seconds
 
     def _request(self, message: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:  # type: ignore[assignment]
@@ -107,7 +108,7 @@ class Zygote:
             ready, _, _ = select.select([self.control], [], [], self.start_seconds)
             if not ready:
                 raise errors.WorkerError("the worker process did not answer")
-            header, _ = _wire.recv(self.control, 0)
+            header, _ = _wire.recv(self.reader, 0)
         except (OSError, EOFError, _wire.WireError) as exc:
             raise errors.WorkerError(
                 f"the worker process failed ({exc}); run with GRADER_DEBUG_WORKER=1 to see why"
@@ -153,6 +154,7 @@ class _Worker:
     def __init__(self, zygote: Zygote) -> None:
         self.zygote = zygote
         self.channel, self.pid = zygote.spawn()
+        self.reader = _wire.Reader(self.channel)
         self.alive = True
 
     def request(
@@ -163,11 +165,13 @@ class _Worker:
         self.channel.settimeout(max(seconds, 0.001))
         try:
             _wire.send(self.channel, header, buffers)
-            ready, _, _ = select.select([self.channel], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise TimeoutError
+            if not self.reader.buffer:
+                ready, _, _ = select.select([self.channel], [], [],
+                                            max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    raise TimeoutError
             self.channel.settimeout(max(0.05, deadline - time.monotonic()))
-            return _wire.recv(self.channel, RESULT_CAP)
+            return _wire.recv(self.reader, RESULT_CAP)
         except (BrokenPipeError, ConnectionResetError):
             raise EOFError from None
         except socket.timeout:
@@ -190,6 +194,8 @@ class _Worker:
 def _encode_arg(value: Any, buffers: list[bytes]) -> dict[str, Any]:
     if isinstance(value, _wire.Rng):
         return _wire.encode_rng(value)
+    if isinstance(value, _wire.View):
+        return _wire.encode_view(value, buffers)
     if isinstance(value, list) and any(isinstance(v, _wire.Rng) for v in value):
         return {"k": "list", "items": [_encode_arg(v, buffers) for v in value]}
     return _wire.encode(value, buffers)

@@ -171,13 +171,14 @@ def _serve_child(channel: socket.socket, control: socket.socket) -> None:
 class Worker:
     def __init__(self, channel: socket.socket) -> None:
         self.channel = channel
+        self.reader = _wire.Reader(channel)
         self.root = ""
         self.modules: dict[str, Any] = {}
 
     def serve(self) -> None:
         while True:
             try:
-                header, buffers = _wire.recv(self.channel, 1 << 30)
+                header, buffers = _wire.recv(self.reader, 1 << 30)
             except (EOFError, OSError):
                 return
             reply_buffers: list[bytes] = []
@@ -305,6 +306,8 @@ class _Counter:
 def _materialize(value: Any) -> Any:
     if isinstance(value, _wire.Rng):
         return np.random.default_rng(value.seed)
+    if isinstance(value, _wire.View):
+        return value.array
     if isinstance(value, list):
         return [_materialize(v) for v in value]
     return value

@@ -40,31 +40,42 @@ class WireError(Exception):
 
 
 def send(sock: socket.socket, header: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+    """Send one frame in as few system calls as the kernel allows (one, usually)."""
     buffers = buffers or []
-    header = dict(header, buffers=[len(b) for b in buffers])
-    data = json.dumps(header, allow_nan=True).encode()
-    sock.sendall(_LEN.pack(len(data)) + data)
-    for buf in buffers:
-        sock.sendall(buf)
+    data = json.dumps(dict(header, buffers=[len(b) for b in buffers]), allow_nan=True).encode()
+    parts = [_LEN.pack(len(data)), data, *buffers]
+    total = sum(map(len, parts))
+    sent = sock.sendmsg(parts)
+    if sent < total:  # a large frame: the rest goes out as the socket drains
+        sock.sendall(b"".join(parts)[sent:])
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    chunks = bytearray()
-    while len(chunks) < n:
-        chunk = sock.recv(min(n - len(chunks), 1 << 20))
-        if not chunk:
-            raise EOFError("peer closed the channel")
-        chunks += chunk
-    return bytes(chunks)
+class Reader:
+    """Reads frames from a socket through a buffer, so a frame costs one or two
+    ``recv`` calls instead of one per part."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def take(self, n: int) -> bytes:
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(max(1 << 16, min(n - len(self.buffer), 1 << 24)))
+            if not chunk:
+                raise EOFError("peer closed the channel")
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
 
 
-def recv(sock: socket.socket, buffer_cap: int) -> tuple[dict[str, Any], list[bytes]]:
+def recv(reader: Reader, buffer_cap: int) -> tuple[dict[str, Any], list[bytes]]:
     """Read one frame; raise WireError on anything malformed or over the caps."""
-    (size,) = _LEN.unpack(_recv_exact(sock, 4))
+    (size,) = _LEN.unpack(reader.take(4))
     if size > HEADER_CAP:
         raise WireError(f"header of {size} bytes exceeds the cap of {HEADER_CAP}")
     try:
-        header = json.loads(_recv_exact(sock, size))
+        header = json.loads(reader.take(size))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"header is not JSON: {exc}") from None
     if not isinstance(header, dict):
@@ -78,7 +89,7 @@ def recv(sock: socket.socket, buffer_cap: int) -> tuple[dict[str, Any], list[byt
         raise WireError("invalid buffer list")
     if sum(sizes) > buffer_cap:
         raise WireError(f"frame declares {sum(sizes)} bytes, over the cap of {buffer_cap}")
-    return header, [_recv_exact(sock, n) for n in sizes]
+    return header, [reader.take(n) for n in sizes]
 
 
 # ---------------------------------------------------------------- values
@@ -152,6 +163,22 @@ def encode_rng(rng: Rng) -> dict[str, Any]:
     return {"k": "rng", "seed": int(rng.seed)}
 
 
+class View:
+    """Stands for ``base[::s0, ::s1, ...]``, sliced on the worker's side (arrays cross
+    the wire contiguous, so a non-contiguous argument must be made over there)."""
+
+    def __init__(self, base: np.ndarray, steps: tuple[int, ...]) -> None:
+        self.base, self.steps = base, steps
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.base[tuple(slice(None, None, s) for s in self.steps)]
+
+
+def encode_view(view: View, buffers: list[bytes]) -> dict[str, Any]:
+    return {"k": "view", "base": encode(view.base, buffers), "steps": list(view.steps)}
+
+
 def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
     """Rebuild a value from a tagged tree; reject anything unexpected."""
     if not isinstance(tree, dict):
@@ -183,6 +210,13 @@ def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
         return out if kind == "list" else tuple(out)
     if kind == "array":
         return _decode_array(tree, buffers, array_cap)
+    if kind == "view":
+        base = decode(tree.get("base"), buffers, array_cap)
+        steps = tree.get("steps")
+        if (not isinstance(base, np.ndarray) or not isinstance(steps, list)
+                or len(steps) != base.ndim or not all(type(s) is int and s != 0 for s in steps)):
+            raise WireError("bad view")
+        return View(base, tuple(steps))
     if kind == "rng":
         seed = tree.get("seed")
         if type(seed) is not int or seed < 0:

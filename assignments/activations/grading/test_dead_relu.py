@@ -3,24 +3,25 @@
 The main network has, in its first layer, a unit dead by its bias, a unit whose
 pre-activation is exactly 0 everywhere, and a unit active only on the last of
 2,500 samples (so only in the last, partial batch); in its second layer, a unit
-dead only because the units feeding it are dead. Hypothesis then searches small
-integer networks, where exact zeros are common.
+dead only because the units feeding it are dead. Then come small integer networks
+found by Hypothesis, where exact zeros are common.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Flaky
 from registry import DETECTORS, SEED, Detector
 
 from grader.checks import describe_returned, fail, fmt
 from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 
-HYPOTHESIS = settings(max_examples=12, derandomize=True, database=None, deadline=None,
-                      phases=(Phase.generate, Phase.shrink),
+HYPOTHESIS = settings(max_examples=16, derandomize=True, database=None, deadline=None,
+                      phases=(Phase.generate,),
                       suppress_health_check=list(HealthCheck), print_blob=False)
 
 
@@ -129,26 +130,34 @@ def small_networks(draw):  # type: ignore[no-untyped-def]
     return weights, biases, X, batch
 
 
-def check_small_networks(record: Detector, student: Student, hint: str) -> None:
-    __tracebackhide__ = True
+@functools.cache
+def network_corpus() -> list[tuple[list[np.ndarray], list[np.ndarray], np.ndarray, int]]:
+    """Small integer networks found by Hypothesis (fixed seed, no database), smallest first.
+
+    Hypothesis favours the values that break detectors -- zeros, single units,
+    one sample, batch sizes at the edges -- and it runs once per grading process,
+    not once per submission; ordering by size makes the first failure reported
+    the smallest, as shrinking would.
+    """
+    found = []
 
     @HYPOTHESIS
     @given(small_networks())
-    def prop(network) -> None:  # type: ignore[no-untyped-def]
-        weights, biases, X, batch = network
+    def collect(network) -> None:  # type: ignore[no-untyped-def]
+        found.append(network)
+
+    collect()
+    return sorted(found, key=lambda n: (sum(w.size for w in n[0]) + n[2].size, n[3]))
+
+
+def check_small_networks(record: Detector, student: Student, hint: str) -> None:
+    __tracebackhide__ = True
+    for weights, biases, X, batch in network_corpus():
         described = (f"the network weights={[w.tolist() for w in weights]}, "
                      f"biases={[b.tolist() for b in biases]}, X={X.tolist()}, "
                      f"batch_size={batch}")
         compare(record, run(record, student, weights, biases, X, batch), weights, biases, X,
                 batch, hint, described)
-
-    try:
-        prop()
-    except Flaky as exc:  # the student's code answered differently on a replay
-        inner = getattr(exc, "exceptions", ())
-        if inner:
-            raise inner[0] from None
-        raise
 
 
 def check_batching(record: Detector, student: Student, cases) -> None:
