@@ -12,7 +12,7 @@ come from the checks running here, on the trusted side.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,8 +75,18 @@ def by_name(records: Sequence[Any]) -> Any:
 
 
 class GradingPlugin:
-    def __init__(self, student: Student, graded: Callable[[str, str], bool]) -> None:
-        self._student = student
+    """Serves the fixtures of the submission being graded.
+
+    It grades one submission per pass over the collected items, so one pytest
+    session (configuration and collection paid once) can grade a whole class:
+    :meth:`grade_all` is the session's test loop when submissions are given.
+    """
+
+    def __init__(self, graded: Callable[[str, str], bool],
+                 passes: Iterable[tuple[Student, Callable[[list[Outcome]], None]]] = ()) -> None:
+        self.graded = graded
+        self.passes = passes
+        self._student: Student | None = None
         self._grade = Grade(graded)
         self.collection_errors: list[str] = []
 
@@ -86,6 +96,7 @@ class GradingPlugin:
 
     @pytest.fixture
     def student(self) -> Student:
+        assert self._student is not None
         return self._student
 
     @pytest.fixture
@@ -99,6 +110,25 @@ class GradingPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:  # outside any check: a bug in the hidden suite itself
             self.collection_errors.append(f"{report.nodeid}: {str(report.longrepr)[:4000]}")
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        """For each (student, deliver) pass: run every item, hand over the outcomes."""
+        if self.collection_errors:
+            return True
+        items = session.items
+        for student, deliver in self.passes:
+            self._student, self._grade = student, Grade(self.graded)
+            try:
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None
+                    item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            finally:
+                student.close()
+            if self.collection_errors:
+                return True
+            deliver(self._grade.outcomes)
+        return True
 
 
 def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:

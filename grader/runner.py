@@ -1,19 +1,23 @@
 """Grading: one submission through the hidden suites, or a whole class in parallel.
 
-For each submission the hidden suites run in a pytest session on the trusted
-side, with the submission's code in its own worker (see :mod:`grader.proxy`).
-A class is split over ``jobs`` grading processes, each with its own pre-warmed
-zygote; results come back as they finish.
+The hidden suites run in a pytest session on the trusted side, with each
+submission's code in its own worker (see :mod:`grader.proxy`). One session
+grades submission after submission (pytest's configuration and collection are
+paid once per process, not once per student). A class is shared out to ``jobs``
+grading processes, each with its own session and pre-warmed zygote; results come
+back as they finish.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from typing import Any
 import pytest
 
 from grader.errors import GraderError
-from grader.plugin import GradingPlugin
+from grader.plugin import GradingPlugin, Outcome
 from grader.proxy import Student, Zygote
 from grader.release import assignment_dir
 from grader.rubric import Rubric
@@ -62,37 +66,40 @@ def _shared_zygote(settings: Settings) -> Zygote:
     return zygote
 
 
-def grade(submission: Submission, settings: Settings, zygote: Zygote | None = None
-          ) -> dict[str, Any]:
-    """Grade one submission; return its SPEC section 3 entry."""
+def grade_each(submissions: Iterable[Submission], settings: Settings,
+               deliver: Callable[[dict[str, Any]], None]) -> None:
+    """Grade submissions one after another in one pytest session (configuration and
+    collection of the hidden suites paid once); ``deliver`` each entry when done."""
     rubric = settings.rubric()
-    if submission.error:
-        return _failed_entry(submission, rubric, submission.error)
-    zygote = zygote or _shared_zygote(settings)
     limits = settings.limits
-    student = Student(
-        submission.files,
-        rubric.files,
-        zygote,
-        call_seconds=limits.call_seconds,
-        import_seconds=2 * limits.call_seconds,
-        submission_seconds=limits.submission_seconds,
-    )
-    plugin = GradingPlugin(student, lambda f, c: (f, c) in rubric.points)
-    try:
-        with _no_plugin_autoload():
-            code = pytest.main(_pytest_args(settings.grading), plugins=[plugin])
-    finally:
-        student.close()
+
+    def passes() -> Iterator[tuple[Student, Callable[[list[Outcome]], None]]]:
+        for submission in submissions:
+            if submission.error:
+                deliver(_failed_entry(submission, rubric, submission.error))
+                continue
+            student = Student(submission.files, rubric.files, _shared_zygote(settings),
+                              call_seconds=limits.call_seconds,
+                              import_seconds=2 * limits.call_seconds,
+                              submission_seconds=limits.submission_seconds)
+            yield student, partial(_deliver_outcomes, submission, rubric, deliver)
+
+    plugin = GradingPlugin(lambda f, c: (f, c) in rubric.points, passes())
+    with _no_plugin_autoload():
+        code = pytest.main(_pytest_args(settings.grading), plugins=[plugin])
     if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         detail = plugin.collection_errors[0] if plugin.collection_errors else f"exit code {code}"
         raise GraderError(f"the hidden tests of {settings.assignment} could not run: {detail}")
-    for outcome in plugin.outcomes:
+
+
+def _deliver_outcomes(submission: Submission, rubric: Rubric,
+                      deliver: Callable[[dict[str, Any]], None], outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
         if outcome.internal:
             print(f"grader: internal error grading {submission.id} "
                   f"({outcome.function} / {outcome.check}):\n{outcome.internal}",
                   file=sys.stderr)
-    tests = rubric.score(plugin.outcomes)
+    tests = rubric.score(outcomes)
     entry = {
         "id": submission.id,
         "score": round(sum(t["score"] for t in tests), 4),
@@ -102,7 +109,14 @@ def grade(submission: Submission, settings: Settings, zygote: Zygote | None = No
     }
     if submission.notes:
         entry["notes"] = submission.notes
-    return entry
+    deliver(entry)
+
+
+def grade(submission: Submission, settings: Settings) -> dict[str, Any]:
+    """Grade one submission in this process; return its SPEC section 3 entry."""
+    entries: list[dict[str, Any]] = []
+    grade_each([submission], settings, entries.append)
+    return entries[0]
 
 
 def _failed_entry(submission: Submission, rubric: Rubric, reason: str) -> dict[str, Any]:
@@ -139,33 +153,88 @@ def _no_plugin_autoload() -> Iterator[None]:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
 
 
+def _grading_process(tasks: Any, results: Any, settings: Settings) -> None:
+    """A grading process: take submissions until the sentinel, report each result."""
+    _zygotes.clear()  # the parent's zygotes (if any) are not ours to use
+
+    def taken() -> Iterator[Submission]:
+        for submission in iter(tasks.get, None):
+            results.put(("start", os.getpid(), submission.id))
+            yield submission
+
+    try:
+        grade_each(taken(), settings, lambda entry: results.put(("done", os.getpid(), entry)))
+    except GraderError as exc:
+        results.put(("fatal", os.getpid(), str(exc)))
+    except BaseException:  # noqa: BLE001 - reported, then this process ends
+        results.put(("fatal", os.getpid(), traceback.format_exc()))
+    finally:
+        for zygote in _zygotes.values():
+            zygote.close()
+
+
 def grade_all(
-    submissions: Iterable[Submission],
-    settings: Settings,
-    *,
-    jobs: int = 1,
-    on_start: Callable[[Submission], None] | None = None,
+    submissions: Iterable[Submission], settings: Settings, *, jobs: int = 1
 ) -> Iterator[dict[str, Any]]:
-    """Grade every submission, ``jobs`` at a time; yield entries as they finish."""
+    """Grade every submission in ``jobs`` grading processes; yield entries as they finish.
+
+    A grading process that dies costs only the submission it was grading (which
+    gets status "error"); a replacement takes over the rest.
+    """
     pending = list(submissions)
-    if jobs <= 1 or len(pending) <= 1:
-        for submission in pending:
-            if on_start:
-                on_start(submission)
-            yield grade(submission, settings)
+    if not pending:
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        running: dict[Future[dict[str, Any]], Submission] = {}
-        queue = iter(pending)
-        for submission in queue:
-            running[pool.submit(grade, submission, settings)] = submission
-            if len(running) >= jobs * 2:
-                break
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.pop(future)
-                yield future.result()
-                nxt = next(queue, None)
-                if nxt is not None:
-                    running[pool.submit(grade, nxt, settings)] = nxt
+    context = get_context("fork")
+    tasks, results = context.Queue(), context.Queue()
+    for submission in pending:
+        tasks.put(submission)
+    workers = max(1, min(jobs, len(pending)))
+    for _ in range(workers):
+        tasks.put(None)
+    rubric = settings.rubric()
+    by_id = {s.id: s for s in pending}
+    processes: dict[int, Any] = {}
+    in_flight: dict[int, str] = {}
+
+    def start() -> None:
+        process = context.Process(target=_grading_process, args=(tasks, results, settings),
+                                  daemon=True)
+        process.start()
+        processes[process.pid] = process
+
+    for _ in range(workers):
+        start()
+    remaining = len(pending)
+    try:
+        while remaining:
+            try:
+                kind, pid, payload = results.get(timeout=0.5)
+            except queue.Empty:
+                for pid, process in list(processes.items()):
+                    if process.exitcode is not None:
+                        processes.pop(pid)
+                        lost = in_flight.pop(pid, None)
+                        if lost is not None:
+                            remaining -= 1
+                            yield _failed_entry(by_id[lost], rubric, (
+                                "the grader failed while grading this submission "
+                                f"(its process {process.exitcode}); grade it again alone"))
+                            tasks.put(None)
+                            start()
+                if not processes:
+                    raise GraderError(
+                        "every grading process stopped before the class was done") from None
+                continue
+            if kind == "start":
+                in_flight[pid] = payload
+            elif kind == "done":
+                in_flight.pop(pid, None)
+                remaining -= 1
+                yield payload
+            else:
+                raise GraderError(payload)
+    finally:
+        for process in processes.values():
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=10)

@@ -142,7 +142,7 @@ def _read_zip(path: Path, submission: Submission) -> None:
                    and not m.filename.startswith("__MACOSX/")]
         names = [PurePosixPath(m.filename.replace("\\", "/")) for m in members]
         prefix = _common_folder(names)
-        for member, name in zip(members, names):
+        for member, name in zip(members, names, strict=True):
             parts = name.parts[len(prefix):]
             if name.is_absolute() or ".." in name.parts:
                 submission.notes.append(f"{member.filename} left out: path leaves the zip")

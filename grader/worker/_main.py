@@ -61,7 +61,7 @@ def zygote(control: socket.socket) -> None:
         if op == "spawn" and len(fds) == 1:
             channel = socket.socket(fileno=fds[0])
             try:
-                pid = _spawn(lambda: _serve_child(channel, control), message.get("policy"))
+                pid = _spawn(lambda ch=channel: _serve_child(ch, control), message.get("policy"))
             except _isolate.IsolationError as exc:
                 _wire.send(control, {"error": f"the sandbox could not be set up: {exc}"})
             else:
