@@ -1,0 +1,294 @@
+"""Gradescope: its results.json for one submission, and an autograder bundle.
+
+Gradescope runs an autograder as a zip holding ``setup.sh`` (run once, as root, when
+the image is built) and ``run_autograder`` (run per submission, in ``/autograder``,
+which must write ``/autograder/results/results.json``). See
+https://gradescope-autograders.readthedocs.io/en/latest/specs/.
+
+* :func:`results` turns one SPEC section 3 entry into Gradescope's format: one
+  Gradescope test per (function, check) with its score, max_score, pass/fail status
+  and the grader's feedback as output; the top-level score; and
+  ``stdout_visibility: hidden``, so what the autograder prints (never the student's
+  output, which the worker does not read anyway) stays with the instructors.
+* :func:`build_bundle` writes the autograder zip: the two scripts and a wheel of
+  this project built from its source checkout, hidden suites included (the bundle is
+  for Gradescope's autograder settings, never for students). ``setup.sh`` installs
+  the wheel and its dependencies into ``/autograder/venv``.
+* :func:`run` is what ``run_autograder`` calls: grade ``ROOT/submission`` and write
+  ``ROOT/results/results.json``. ``ROOT`` is ``/autograder`` unless
+  ``GRADER_AUTOGRADER_ROOT`` (or ``--root``) says otherwise, which is how the tests
+  run the bundle against a fake tree.
+
+``python -m grader.gradescope run [--root DIR]`` and ``python -m grader.gradescope
+build OUT.zip`` work without the ``grader`` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from grader import __version__
+from grader.errors import GraderError, UsageError
+
+ROOT_VARIABLE = "GRADER_AUTOGRADER_ROOT"
+DEFAULT_ROOT = Path("/autograder")
+SOURCE_PARTS = ("pyproject.toml", "README.md", "grader", "reference", "assignments")
+_SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "build", "*.egg-info")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same zip
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+# It installs Python, bubblewrap (the sandbox for student code) and activation-grader
+# {version} with its dependencies (numpy, scipy, pytest, hypothesis, matplotlib).
+set -euo pipefail
+ROOT="${{GRADER_AUTOGRADER_ROOT:-/autograder}}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq python3 python3-venv python3-pip bubblewrap
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/pip" install --upgrade --quiet pip
+"$ROOT/venv/bin/pip" install --quiet "$ROOT/source/vendor/{wheel}"
+"$ROOT/venv/bin/python" -c "import grader; print('activation-grader', grader.__version__)"
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade $ROOT/submission with the hidden
+# suites of {assignment!r} and write $ROOT/results/results.json.
+# GRADER_AUTOGRADER_ROOT relocates /autograder, GRADER_PYTHON picks the interpreter.
+set -euo pipefail
+ROOT="${{GRADER_AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{GRADER_PYTHON:-$ROOT/venv/bin/python}}"
+cd "$ROOT"
+exec "$PYTHON" -m grader.gradescope run --root "$ROOT" --assignment {assignment}
+"""
+
+
+# ------------------------------------------------------------------ results.json
+
+
+def results(entry: Mapping[str, Any], *, visibility: str = "visible",
+            meta: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Gradescope's results.json for one SPEC section 3 entry."""
+    tests = []
+    for number, test in enumerate(entry.get("tests", []), start=1):
+        status = str(test.get("status", "failed"))
+        output = str(test.get("feedback", ""))
+        if status not in ("passed", "failed"):
+            output = f"[{status.replace('_', ' ')}] {output}".rstrip()
+        tests.append({
+            "name": str(test.get("name", test.get("function", "?"))),
+            "number": str(number),
+            "score": float(test.get("score", 0.0)),
+            "max_score": float(test.get("max_score", 0.0)),
+            "status": "passed" if status == "passed" else "failed",
+            "output": output,
+            "output_format": "text",
+            "tags": [t for t in (test.get("function"), test.get("check")) if t],
+            "visibility": visibility,
+        })
+    out: dict[str, Any] = {
+        "score": float(entry.get("score", 0.0)),
+        "output": _summary(entry),
+        "output_format": "text",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+    if meta:
+        out["extra_data"] = {"grader": dict(meta)}
+    return out
+
+
+def _summary(entry: Mapping[str, Any]) -> str:
+    score = f"{float(entry.get('score', 0)):g} / {float(entry.get('max_score', 0)):g}"
+    if entry.get("status") == "error":
+        return f"Your submission could not be graded ({score}): {entry.get('feedback', '')}"
+    failing = sorted({t["function"] for t in entry.get("tests", []) if t["status"] != "passed"})
+    text = f"Score {score}."
+    if failing:
+        text += " Functions that lost points: " + ", ".join(failing) + "."
+    notes = entry.get("notes") or []
+    return text + "".join(f"\nNote: {n}" for n in notes)
+
+
+def write_results(path: Path, entry: Mapping[str, Any], *,
+                  meta: Mapping[str, Any] | None = None) -> Path:
+    from grader.report import write_atomic
+
+    write_atomic(Path(path), json.dumps(results(entry, meta=meta), indent=2,
+                                        ensure_ascii=False) + "\n")
+    return Path(path)
+
+
+# ------------------------------------------------------------------ the bundle
+
+
+def source_root() -> Path:
+    """The source checkout this grader runs from (the wheel is built from it)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "pyproject.toml").is_file():
+        raise UsageError(f"the Gradescope bundle is built from a source checkout of "
+                         f"activation-grader, but {root} has no pyproject.toml; run it from "
+                         "a checkout installed with pip install -e .")
+    return root
+
+
+def build_wheel(source: Path, out: Path) -> Path:
+    """Build this project's wheel from a clean copy of ``source`` (the checkout itself
+    is left untouched: no build/ or egg-info appears in it)."""
+    with tempfile.TemporaryDirectory(prefix="grader-wheel-") as tmp:
+        copy = Path(tmp) / "src"
+        copy.mkdir()
+        for part in SOURCE_PARTS:
+            path = source / part
+            if path.is_dir():
+                shutil.copytree(path, copy / part, ignore=_SKIPPED)
+            elif path.is_file():
+                shutil.copy2(path, copy / part)
+        argv = [sys.executable, "-m", "pip", "wheel", str(copy), "--no-deps", "--quiet",
+                "--disable-pip-version-check", "-w", str(out)]
+        if find_spec("setuptools") is not None:
+            argv.append("--no-build-isolation")  # works offline with the setuptools we have
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise GraderError(f"building the wheel failed:\n{done.stderr.strip()[-2000:]}")
+    wheels = sorted(out.glob("activation_grader-*.whl"))
+    if not wheels:
+        raise GraderError(f"pip wheel wrote no activation_grader wheel into {out}")
+    return wheels[-1]
+
+
+def build_bundle(out: Path, *, assignment: str = "activations",
+                 source: Path | None = None) -> Path:
+    """Write Gradescope's autograder zip to ``out``; return it."""
+    out = Path(out)
+    if out.suffix != ".zip":
+        raise UsageError(f"Expected a .zip file name but got out={str(out)!r}")
+    source = source or source_root()
+    if not (source / "assignments" / assignment / "grading").is_dir():
+        raise UsageError(f"Expected an assignment with hidden suites but got "
+                         f"assignment={assignment!r} (no assignments/{assignment}/grading "
+                         f"in {source})")
+    with tempfile.TemporaryDirectory(prefix="grader-bundle-") as tmp:
+        wheel = build_wheel(source, Path(tmp))
+        _check_wheel(wheel, assignment)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(f".{out.name}.tmp")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+            _add(bundle, "setup.sh", SETUP_SH.format(version=__version__, wheel=wheel.name),
+                 executable=True)
+            _add(bundle, "run_autograder", RUN_AUTOGRADER.format(assignment=assignment),
+                 executable=True)
+            _add(bundle, f"vendor/{wheel.name}", wheel.read_bytes())
+            _add(bundle, "bundle.json", json.dumps({
+                "grader": __version__, "assignment": assignment, "wheel": wheel.name},
+                indent=2) + "\n")
+        os.replace(partial, out)
+    return out
+
+
+def _check_wheel(wheel: Path, assignment: str) -> None:
+    needed = f"assignments/{assignment}/grading/rubric.toml"
+    with zipfile.ZipFile(wheel) as archive:
+        if needed not in archive.namelist():
+            raise GraderError(f"the wheel {wheel.name} lacks {needed}: the autograder could "
+                              "not grade; check [tool.setuptools.package-data] in pyproject.toml")
+
+
+def _add(bundle: zipfile.ZipFile, name: str, data: str | bytes, *,
+         executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    mode = 0o755 if executable else 0o644
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    bundle.writestr(info, data.encode() if isinstance(data, str) else data)
+
+
+# ------------------------------------------------------------- run_autograder
+
+
+def find_submission(folder: Path, student_files: Sequence[str]) -> Path:
+    """Where the student's files are: the submission folder itself, the first folder
+    below it that holds one (students upload folders too), or a lone zip."""
+    if any((folder / name).is_file() for name in student_files):
+        return folder
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() and any((path / name).is_file() for name in student_files) \
+                and "__MACOSX" not in path.parts:
+            return path
+    zips = sorted(folder.glob("*.zip"))
+    return zips[0] if len(zips) == 1 else folder
+
+
+def run(root: Path, *, assignment: str = "activations") -> int:
+    """Grade ``root/submission``; write ``root/results/results.json``. The exit code
+    is 0 whenever results were written (also for a submission that scored 0)."""
+    from grader.runner import Settings, grade
+    from grader.sandbox import Limits, choose
+    from grader.submission import read
+
+    try:
+        layer = choose("auto")
+    except GraderError as exc:
+        # Gradescope's container is the outer sandbox; say so in the staff-only stdout
+        print(f"grader: no sandbox layer works here ({exc}); grading in separate "
+              "processes only", flush=True)
+        layer = "none"
+    limits = Limits()
+    settings = Settings(assignment=assignment, sandbox=layer, limits=limits)
+    rubric = settings.rubric()
+    import grader
+
+    print(f"activation-grader {__version__} from {Path(grader.__file__).parent}, "
+          f"assignment {assignment}, sandbox {layer}", flush=True)
+    folder = find_submission(root / "submission", sorted(set(rubric.files.values())))
+    submission = read(folder, sorted(set(rubric.files.values())))
+    submission.id = "submission"
+    entry = grade(submission, settings)
+    meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
+        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
+    path = write_results(root / "results" / "results.json", entry, meta=meta)
+    print(f"{entry['score']:g} / {entry['max_score']:g} ({entry['status']}); wrote {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.gradescope",
+                                     description="Gradescope autograder: run or build.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    runner = commands.add_parser("run", help="grade ROOT/submission into ROOT/results")
+    runner.add_argument("--root", type=Path,
+                        default=Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT)))
+    runner.add_argument("--assignment", default="activations")
+    builder = commands.add_parser("build", help="write the autograder zip")
+    builder.add_argument("out", type=Path, metavar="OUT.zip")
+    builder.add_argument("--assignment", default="activations")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return run(args.root, assignment=args.assignment)
+        path = build_bundle(args.out, assignment=args.assignment)
+        print(f"wrote {path}: upload it as the autograder of a Gradescope programming "
+              "assignment (it holds the hidden tests: keep it private)")
+        return 0
+    except UsageError as exc:
+        print(f"grader: error: {exc}", file=sys.stderr)
+        return 2
+    except GraderError as exc:
+        print(f"grader: failed: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
