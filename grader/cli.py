@@ -10,6 +10,7 @@ Exit codes of ``grader grade``:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -65,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
                        "rewritten after every submission; '-' for standard output")
     grade.add_argument("--csv", metavar="FILE", type=Path,
                        help="also write a gradebook CSV (one row per student)")
+    grade.add_argument("--html", metavar="DIR", type=Path,
+                       help="also write a feedback page per submission into DIR "
+                            "(self-contained HTML with plots)")
+    grade.add_argument("--report", metavar="FILE", type=Path,
+                       help="also write the class report (score distribution, pass rates "
+                            "per function and check, hints that fired, configuration)")
+    grade.add_argument("--gradescope", metavar="FILE", type=Path,
+                       help="also write Gradescope's results.json (one submission only)")
     grade.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
                        help="grade N submissions at a time (default: 1)")
     grade.add_argument("--assignment", default="activations", help="(default: activations)")
@@ -94,6 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
                     "the public tests. Never the reference or the hidden tests.")
     release.add_argument("assignment", nargs="?", default="activations")
     release.add_argument("out", type=Path, metavar="DIR", help="a new or empty folder")
+
+    gradescope = commands.add_parser(
+        "gradescope", help="build a Gradescope autograder bundle",
+        description="Gradescope's autograder: `build OUT.zip` writes the zip to upload in "
+                    "a programming assignment's settings (it holds the hidden tests: keep it "
+                    "private); `run` is what that zip's run_autograder calls.")
+    gradescope_commands = gradescope.add_subparsers(dest="gradescope_command", metavar="COMMAND",
+                                                    required=True)
+    build = gradescope_commands.add_parser("build", help="write the autograder zip")
+    build.add_argument("out", type=Path, metavar="OUT.zip")
+    build.add_argument("--assignment", default="activations", help="(default: activations)")
+    run = gradescope_commands.add_parser("run", help="grade ROOT/submission into "
+                                         "ROOT/results/results.json")
+    run.add_argument("--root", type=Path, default=None,
+                     help="(default: $GRADER_AUTOGRADER_ROOT or /autograder)")
+    run.add_argument("--assignment", default="activations", help="(default: activations)")
+
+    from grader.nbgrader.cli import register as register_nbgrader
+
+    register_nbgrader(commands)
     return parser
 
 
@@ -106,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "release":
             return _release(args)
+        if args.command == "gradescope":
+            return _gradescope(args)
+        if args.command == "nbgrader":
+            from grader.nbgrader.cli import run as run_nbgrader
+
+            return int(run_nbgrader(args))
         return _grade(args)
     except UsageError as exc:
         print(f"grader: error: {exc}", file=sys.stderr)
@@ -126,11 +161,23 @@ def _release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _gradescope(args: argparse.Namespace) -> int:
+    from grader import gradescope
+
+    if args.gradescope_command == "run":
+        root = args.root or Path(os.environ.get(gradescope.ROOT_VARIABLE, gradescope.DEFAULT_ROOT))
+        return gradescope.run(root, assignment=args.assignment)
+    path = gradescope.build_bundle(args.out, assignment=args.assignment)
+    print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment "
+          "(it holds the hidden tests: keep it private)")
+    return EXIT_OK
+
+
 class _Progress:
     """A one-line progress display on a terminal; silent otherwise."""
 
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total, self.done, self.stream = total, 0, stream
+    def __init__(self, total: int, stream: TextIO, enabled: bool, what: str = "") -> None:
+        self.total, self.done, self.stream, self.what = total, 0, stream, what
         self.enabled = enabled and stream.isatty()
         self.started = time.monotonic()
 
@@ -139,7 +186,7 @@ class _Progress:
         if self.enabled:
             elapsed = time.monotonic() - self.started
             bar = "#" * int(24 * self.done / self.total)
-            self.stream.write(f"\r[{bar:<24}] {self.done}/{self.total} {elapsed:5.1f}s "
+            self.stream.write(f"\r{self.what}[{bar:<24}] {self.done}/{self.total} {elapsed:5.1f}s "
                               f"{str(entry['id'])[:30]:<30}")
             self.stream.flush()
 
@@ -167,6 +214,11 @@ def _grade(args: argparse.Namespace) -> int:
     if not submissions:
         raise UsageError("found no submissions to grade")
     json_path = Path(args.json) if args.json and args.json != "-" else None
+    if args.gradescope and len(submissions) != 1:
+        raise UsageError(f"--gradescope writes the results of one submission, but "
+                         f"{len(submissions)} were found")
+    if args.html and args.html.exists() and not args.html.is_dir():
+        raise UsageError(f"--html expects a folder but {args.html} is a file")
     if args.resume and json_path is None:
         raise UsageError("--resume needs --json FILE (the results to resume from)")
     previous = report.load_previous(json_path, rubric.assignment) if args.resume and json_path \
@@ -196,6 +248,23 @@ def _grade(args: argparse.Namespace) -> int:
         sys.stdout.write(report.to_json(doc))
     if args.csv:
         report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
+    if args.gradescope:
+        from grader import gradescope
+
+        gradescope.write_results(args.gradescope, doc["submissions"][0], meta=meta)
+    if args.html or args.report:
+        from grader import pages
+
+        if args.html:
+            progress = _Progress(len(doc["submissions"]), sys.stderr,
+                                 not args.quiet and len(doc["submissions"]) > 1, "pages ")
+            try:
+                pages.write_pages(doc, submissions, settings, args.html, jobs=args.jobs,
+                                  on_page=progress.update)
+            finally:
+                progress.close()
+        if args.report:
+            pages.write_class_report(doc, args.report, pages_folder=args.html)
     if not args.quiet and args.json != "-":
         if len(submissions) == 1:
             sys.stdout.write(report.submission_report(doc["submissions"][0]))

@@ -73,7 +73,7 @@ def test_a_frame_declaring_more_bytes_than_the_cap_is_refused_before_reading_the
         header = json.dumps({"buffers": [1 << 40]}).encode()
         theirs.sendall(struct.pack(">I", len(header)) + header)
         with pytest.raises(_wire.WireError, match="over the cap"):
-            _wire.recv(ours, 1 << 20)
+            _wire.recv(_wire.Reader(ours), 1 << 20)
 
 
 def test_an_oversized_or_garbled_header_is_refused() -> None:
@@ -81,9 +81,9 @@ def test_an_oversized_or_garbled_header_is_refused() -> None:
     with ours, theirs:
         theirs.sendall(struct.pack(">I", _wire.HEADER_CAP + 1))
         with pytest.raises(_wire.WireError, match="exceeds the cap"):
-            _wire.recv(ours, 1 << 20)
+            _wire.recv(_wire.Reader(ours), 1 << 20)
     ours, theirs = socket.socketpair()
     with ours, theirs:
         theirs.sendall(struct.pack(">I", 4) + b"\xff\xfe{]")
         with pytest.raises(_wire.WireError, match="not JSON"):
-            _wire.recv(ours, 1 << 20)
+            _wire.recv(_wire.Reader(ours), 1 << 20)

@@ -80,8 +80,11 @@ def test_bwrap_argv_unshares_everything_and_binds_only_what_the_worker_needs(sit
     binds = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--ro-bind"]
     assert str(sandbox.WORKER_DIR) in binds and str(site) in binds
     assert not any(b in ("/", "/usr", "/etc", "/root", "/home") for b in binds), binds
-    assert not [b for b in binds if b.startswith(str(Path(sandbox.__file__).parent.parent))
-                and not b.startswith(str(sandbox.WORKER_DIR))], "the grader's own code is visible"
+    root = Path(sandbox.__file__).resolve().parent.parent  # a venv may live inside it
+    secrets = [root / "grader", root / "reference", root / "assignments"]
+    exposed = [b for b in binds if not Path(b).is_relative_to(sandbox.WORKER_DIR) and any(
+        Path(b).is_relative_to(s) or s.is_relative_to(b) for s in secrets)]
+    assert not exposed, "the grader's own code, the reference or the hidden tests are visible"
     mounts = [argv[i + 1] for i, arg in enumerate(argv) if arg in ("--ro-bind", "--tmpfs")]
     numpy_dir = str(Path(np.__file__).parent)
     for closed in sandbox.runtime().closed:  # hidden first, then numpy put back inside it
