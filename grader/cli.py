@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -181,7 +181,7 @@ class _Progress:
         self.enabled = enabled and stream.isatty()
         self.started = time.monotonic()
 
-    def update(self, entry: dict[str, Any]) -> None:
+    def update(self, entry: Mapping[str, Any]) -> None:
         self.done += 1
         if self.enabled:
             elapsed = time.monotonic() - self.started

@@ -174,7 +174,7 @@ class _Worker:
             return _wire.recv(self.reader, RESULT_CAP)
         except (BrokenPipeError, ConnectionResetError):
             raise EOFError from None
-        except socket.timeout:
+        except TimeoutError:
             raise TimeoutError from None
 
     def kill(self) -> str:

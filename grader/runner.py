@@ -10,6 +10,7 @@ back as they finish.
 
 from __future__ import annotations
 
+import atexit
 import os
 import queue
 import sys
@@ -57,13 +58,31 @@ class Settings:
 _zygotes: dict[tuple[str, Limits], Zygote] = {}
 
 
-def _shared_zygote(settings: Settings) -> Zygote:
-    """This process's zygote for these settings, started on first use."""
+def shared_zygote(settings: Settings) -> Zygote:
+    """This process's zygote for these settings, started on first use and closed
+    (its temporary folder removed) when the process exits or :func:`close_zygotes`."""
     key = (settings.sandbox, settings.limits)
     zygote = _zygotes.get(key)
     if zygote is None or zygote.process.poll() is not None:
+        if zygote is not None:
+            zygote.close()
+        if not _zygotes:
+            atexit.register(close_zygotes)
         zygote = _zygotes[key] = Zygote(layer=settings.sandbox, limits=settings.limits)
     return zygote
+
+
+def close_zygotes() -> None:
+    """Close this process's zygotes (forked children skip atexit: they call this)."""
+    atexit.unregister(close_zygotes)
+    while _zygotes:
+        _, zygote = _zygotes.popitem()
+        zygote.close()
+
+
+def forget_zygotes() -> None:
+    """In a forked child: the parent's zygotes are the parent's to use and close."""
+    _zygotes.clear()
 
 
 def grade_each(submissions: Iterable[Submission], settings: Settings,
@@ -78,7 +97,7 @@ def grade_each(submissions: Iterable[Submission], settings: Settings,
             if submission.error:
                 deliver(_failed_entry(submission, rubric, submission.error))
                 continue
-            student = Student(submission.files, rubric.files, _shared_zygote(settings),
+            student = Student(submission.files, rubric.files, shared_zygote(settings),
                               call_seconds=limits.call_seconds,
                               import_seconds=2 * limits.call_seconds,
                               submission_seconds=limits.submission_seconds)
@@ -155,7 +174,7 @@ def _no_plugin_autoload() -> Iterator[None]:
 
 def _grading_process(tasks: Any, results: Any, settings: Settings) -> None:
     """A grading process: take submissions until the sentinel, report each result."""
-    _zygotes.clear()  # the parent's zygotes (if any) are not ours to use
+    forget_zygotes()
 
     def taken() -> Iterator[Submission]:
         for submission in iter(tasks.get, None):
@@ -169,8 +188,7 @@ def _grading_process(tasks: Any, results: Any, settings: Settings) -> None:
     except BaseException:  # noqa: BLE001 - reported, then this process ends
         results.put(("fatal", os.getpid(), traceback.format_exc()))
     finally:
-        for zygote in _zygotes.values():
-            zygote.close()
+        close_zygotes()
 
 
 def grade_all(
@@ -200,6 +218,7 @@ def grade_all(
         process = context.Process(target=_grading_process, args=(tasks, results, settings),
                                   daemon=True)
         process.start()
+        assert process.pid is not None
         processes[process.pid] = process
 
     for _ in range(workers):

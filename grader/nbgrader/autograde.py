@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import shutil
+import sysconfig
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -214,6 +217,15 @@ class Outcome:
     entry: dict[str, Any] | None = None  # the engine's SPEC entry of the submission
 
 
+def _alembic_on_path() -> None:
+    """nbgrader's Gradebook runs the ``alembic`` command by name; when the grader runs
+    from a virtual environment that is not activated (``.venv/bin/grader``), put that
+    environment's scripts folder on PATH so that the command is found."""
+    scripts = sysconfig.get_path("scripts")
+    if shutil.which("alembic") is None and shutil.which("alembic", path=scripts):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, os.environ.get("PATH")]))
+
+
 def autograde_course(course_dir: Path, assignment: str = "activations", *,
                      students: Sequence[str] = (), settings: Settings | None = None,
                      jobs: int = 1) -> list[Outcome]:
@@ -233,6 +245,7 @@ def autograde_course(course_dir: Path, assignment: str = "activations", *,
     if not chosen:
         raise UsageError(f"found no submissions of {assignment} under "
                          f"{course_dir / 'submitted'} (submitted/<student>/{assignment}/)")
+    _alembic_on_path()
     api = NbGraderAPI(config=course_config(course_dir))
     run = _Run(settings, jobs)
     outcomes = []

@@ -26,11 +26,9 @@ from typing import Any
 from grader.pages.class_report import class_report
 from grader.pages.student import student_page
 from grader.report import write_atomic
+from grader.runner import close_zygotes, forget_zygotes, shared_zygote
 
 __all__ = ["class_report", "page_names", "student_page", "write_class_report", "write_pages"]
-
-_zygotes: dict[tuple[str, Any], Any] = {}  # this process's zygote per (sandbox, limits)
-
 
 def page_names(ids: Iterable[str]) -> dict[str, str]:
     """A distinct, portable file name per submission id: ``alice.html``."""
@@ -75,10 +73,10 @@ def write_pages(doc: Mapping[str, Any], submissions: Sequence[Any], settings: An
                 if on_page:
                     on_page(entry)
         finally:
-            _close_zygotes()
+            close_zygotes()
         return written
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                             initializer=_forget_zygotes) as pool:
+                             initializer=_pool_process) as pool:
         futures = {pool.submit(_write_page, entry, submission, path, settings, context): entry
                    for entry, submission, path in tasks}
         for future in as_completed(futures):
@@ -110,7 +108,7 @@ def _write_page(entry: Mapping[str, Any], submission: Any, path: Path, settings:
         from grader.plots import collect_plot_data
 
         try:
-            plots = collect_plot_data(submission, settings, entry, zygote=_zygote(settings))
+            plots = collect_plot_data(submission, settings, entry, zygote=shared_zygote(settings))
         except Exception as exc:  # the page is still worth writing without its plots
             print(f"grader: no plots for {entry.get('id')}: {type(exc).__name__}: {exc}",
                   file=sys.stderr)
@@ -137,26 +135,9 @@ def _wants_plots(entry: Mapping[str, Any], settings: Any) -> bool:
     return bool(functions_to_plot(entry, getattr(load_registry(registry), "RECORDS", {})))
 
 
-def _zygote(settings: Any) -> Any:
-    from grader.proxy import Zygote
-
-    key = (settings.sandbox, settings.limits)
-    zygote = _zygotes.get(key)
-    if zygote is None or zygote.process.poll() is not None:
-        zygote = _zygotes[key] = Zygote(layer=settings.sandbox, limits=settings.limits)
-    return zygote
-
-
-def _close_zygotes() -> None:
-    while _zygotes:
-        _, zygote = _zygotes.popitem()
-        zygote.close()
-
-
-def _forget_zygotes() -> None:
-    """In a forked pool process: the parent's zygotes are the parent's to use; the
-    ones this process starts are closed when it exits."""
+def _pool_process() -> None:
+    """A forked page-making process starts zygotes of its own and closes them at exit."""
     from multiprocessing.util import Finalize
 
-    _zygotes.clear()
-    Finalize(None, _close_zygotes, exitpriority=10)
+    forget_zygotes()
+    Finalize(None, close_zygotes, exitpriority=10)

@@ -70,7 +70,7 @@ def zygote(control: socket.socket) -> None:
             finally:
                 channel.close()
         elif op == "kill":
-            pid = message.get("pid")
+            pid = int(message.get("pid") or 0)
             if pid in children and children[pid] is None:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -79,7 +79,7 @@ def zygote(control: socket.socket) -> None:
             _wire.send(control, {"ok": True})
         elif op == "status":
             _reap(children)
-            _wire.send(control, {"status": _describe(children.get(message.get("pid")))})
+            _wire.send(control, {"status": _describe(children.get(int(message.get("pid") or 0)))})
         else:
             for fd in fds:
                 os.close(fd)
@@ -130,7 +130,7 @@ def _describe(status: int | None) -> str:
             name = signal.Signals(sig).name
         except ValueError:
             name = str(sig)
-        return f"killed by signal {sig} ({name})"
+        return f"was killed by signal {sig} ({name})"
     return f"exited with code {os.WEXITSTATUS(status)}"
 
 
@@ -141,7 +141,8 @@ class _CappedText:
     """Where the student's print() goes: keeps the first few KiB, drops the rest."""
 
     def __init__(self, cap: int = 8192) -> None:
-        self.cap, self.parts, self.size = cap, [], 0
+        self.cap, self.size = cap, 0
+        self.parts: list[str] = []
 
     def write(self, text: str) -> int:
         if self.size < self.cap:
@@ -235,7 +236,7 @@ class Worker:
         kwargs = {k: _materialize(v) for k, v in kwargs.items()}
         before = [(a, a.tobytes()) for a in _arrays(args, kwargs)]
         if header.get("global_seed") is not None:
-            np.random.seed(int(header["global_seed"]))
+            np.random.seed(int(header["global_seed"]))  # noqa: NPY002 - on purpose
         errors: set[str] = set()
         counter = _Counter(self.root) if header.get("trace") else None
         try:

@@ -45,18 +45,6 @@ def assert_gradescope_format(doc: dict) -> None:
     json.dumps(doc, allow_nan=False)  # strict JSON: no NaN or Infinity
 
 
-@pytest.fixture(scope="module", autouse=True)
-def close_grading_zygotes():
-    """grader.runner keeps a zygote per process for the next submission; close it when
-    this module is done, so that its private folder does not outlive the tests."""
-    yield
-    from grader import runner
-
-    zygotes = getattr(runner, "_zygotes", {})
-    while zygotes:
-        zygotes.popitem()[1].close()
-
-
 @pytest.fixture(scope="module")
 def entries() -> dict[str, dict]:
     settings = Settings(sandbox="none", limits=Limits(call_seconds=1.0))

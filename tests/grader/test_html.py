@@ -47,18 +47,6 @@ BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") \
     or shutil.which("google-chrome")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def close_grading_zygotes():
-    """grader.runner keeps a zygote per process for the next submission; close it when
-    this module is done, so that its private folder does not outlive the tests."""
-    yield
-    from grader import runner
-
-    zygotes = getattr(runner, "_zygotes", {})
-    while zygotes:
-        zygotes.popitem()[1].close()
-
-
 @pytest.fixture(scope="module")
 def settings() -> Settings:
     return Settings(sandbox="none", limits=Limits(call_seconds=1.0))

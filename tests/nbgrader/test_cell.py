@@ -16,7 +16,6 @@ from grader.runner import Settings, grade
 from grader.sandbox import choose
 from grader.submission import Submission
 
-
 RUBRIC = Settings().rubric()
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 SIGMOID = """import numpy as np

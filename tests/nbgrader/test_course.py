@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-
 from grader.errors import GraderError, UsageError  # noqa: E402
 from grader.nbgrader import templates  # noqa: E402
 from grader.nbgrader.autograde import graded_function  # noqa: E402

@@ -15,11 +15,13 @@ import html
 import os
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import nbgrader.api as nbgrader_api  # noqa: E402  (the dev extra installs nbgrader)
 import pytest
 
 from grader.runner import Settings, grade_all
@@ -27,7 +29,6 @@ from grader.sandbox import choose
 from grader.submission import read
 from tests.nbgrader import students
 
-import nbgrader.api as nbgrader_api  # noqa: E402  (the dev extra installs nbgrader)
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
@@ -49,7 +50,9 @@ class Course:
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(students.ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        [str(students.ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        # as in an activated environment: nbgrader runs `alembic` by name
+        PATH=os.pathsep.join([sysconfig.get_path("scripts"), os.environ.get("PATH", "")]))
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

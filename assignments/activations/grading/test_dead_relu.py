@@ -47,7 +47,7 @@ def main_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
 def other_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
     rng = np.random.default_rng(SEED + 4)
     widths = [8, 16, 5]
-    weights = [rng.standard_normal((a, b)) for a, b in zip(widths, widths[1:])]
+    weights = [rng.standard_normal((a, b)) for a, b in zip(widths, widths[1:], strict=False)]
     biases = [rng.standard_normal(b) - 0.8 for b in widths[1:]]
     return weights, biases, rng.standard_normal((100, 8))
 
@@ -76,7 +76,7 @@ def compare(record: Detector, call: Call, weights, biases, X, batch_size: int | 
     kwargs = {} if batch_size is None else {"batch_size": batch_size}
     expected = record.reference(weights, biases, X, **kwargs)
     yours = results(record, call, len(weights))
-    for layer, (mine, theirs) in enumerate(zip(yours, expected)):
+    for layer, (mine, theirs) in enumerate(zip(yours, expected, strict=True)):
         if mine.shape != theirs.shape:
             fail(f"{record.name} on {described}: layer {layer} has shape {mine.shape}, "
                  f"expected {theirs.shape} (one entry per unit)", hint)
@@ -121,7 +121,7 @@ def small_networks(draw):  # type: ignore[no-untyped-def]
     ints = st.integers(-2, 2)
     weights = [np.array(draw(st.lists(st.lists(ints, min_size=b, max_size=b), min_size=a,
                                       max_size=a)), dtype=np.float64).reshape(a, b)
-               for a, b in zip(widths, widths[1:])]
+               for a, b in zip(widths, widths[1:], strict=False)]
     biases = [np.array(draw(st.lists(ints, min_size=b, max_size=b)), dtype=np.float64)
               for b in widths[1:]]
     X = np.array(draw(st.lists(st.lists(ints, min_size=widths[0], max_size=widths[0]),
