@@ -87,8 +87,8 @@ class Zygote:
         debug = os.environ.get("GRADER_DEBUG_WORKER")
         argv = [python, "-I", "-S", str(WORKER_MAIN), str(self.site), str(theirs.fileno())]
         if layer == "bubblewrap":
-            argv = sandbox.bwrap_argv(python, [self.site], unprivileged=os.geteuid() == 0) \
-                + argv[1:]
+            argv = sandbox.bwrap_argv(python, [self.site], unprivileged=os.geteuid() == 0,
+                                      tmp_bytes=limits.disk_bytes) + argv[1:]
         self.process = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,

@@ -59,6 +59,7 @@ class Limits:
     open_files: int = 64
     processes: int = 64  # RLIMIT_NPROC: tasks (threads) per uid; root ignores it
     output_bytes: int = 64 << 10  # captured stdout/stderr (trusted side)
+    disk_bytes: int = 64 << 20  # all the files a worker writes: a size-capped tmpfs
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
@@ -70,7 +71,7 @@ class Limits:
         """The limits the worker sets on itself (``policy["limits"]``)."""
         return {"memory_bytes": self.memory_bytes, "cpu_seconds": int(self.cpu_seconds),
                 "file_size_bytes": self.file_size_bytes, "open_files": self.open_files,
-                "processes": self.processes}
+                "processes": self.processes, "disk_bytes": self.disk_bytes}
 
 
 # --- what the interpreter needs -----------------------------------------------------
@@ -146,13 +147,13 @@ def _with_targets(paths: Iterable[Path | str]) -> list[str]:
 
 # --- bubblewrap --------------------------------------------------------------------------
 def bwrap_argv(python: str, read_only: list[Path], *, tmp: bool = True,
-               unprivileged: bool) -> list[str]:
+               unprivileged: bool, tmp_bytes: int = Limits.disk_bytes) -> list[str]:
     """A ``bwrap`` command line ending in ``-- python``; append the interpreter's arguments.
 
     The sandbox sees only the interpreter (stdlib with its site-packages
     hidden), shared libraries, ``read_only`` (with the targets of symlinks
     directly inside them) and the worker's code, all read-only; a private
-    /proc, /dev and (``tmp``) /tmp; no network, no capabilities, a minimal
+    /proc, /dev and (``tmp``) /tmp, a tmpfs of at most ``tmp_bytes``; no network, no capabilities, a minimal
     environment. ``unprivileged`` runs it as uid/gid 65534 inside; note that
     bwrap started by real root maps that uid to root outside (files stay
     reachable as root's; the mount namespace is what confines them).
@@ -172,7 +173,7 @@ def bwrap_argv(python: str, read_only: list[Path], *, tmp: bool = True,
     masks = set(rt.closed) | ({"/tmp"} if tmp else set())
     for path in sorted([*binds, *masks], key=lambda p: (p.count("/"), p)):  # parents first
         if path in masks:
-            argv += ["--tmpfs", path]
+            argv += (["--size", str(tmp_bytes)] if path == "/tmp" else []) + ["--tmpfs", path]
         elif os.path.exists(path):
             argv += ["--ro-bind", path, path]
     return argv + ["--", python]

@@ -86,7 +86,8 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER = 0x04000000, 0x08000000, 0x10000000
-CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWNS = 0x20000000, 0x40000000, 0x00020000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x4000, 0x40000
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CAP_SYS_ADMIN = 21
 NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
@@ -97,6 +98,7 @@ DEFAULT_LIMITS: dict[str, int | None] = {
     "file_size_bytes": 16 << 20,
     "open_files": 64,
     "processes": 64,  # per uid (per user namespace); does not bind real root
+    "disk_bytes": 64 << 20,  # the worker's folder is a tmpfs of this size (mount namespace)
 }
 DEFAULT_POLICY: dict[str, Any] = {
     "namespaces": True, "fallback": False, "landlock": True, "seccomp": True,
@@ -211,6 +213,16 @@ def _unshare_namespaces() -> None:
         _prctl(PR_SET_DUMPABLE, 0, "dumpable")
 
 
+def _capped_workdir(workdir: str, size: int) -> None:
+    """A mount namespace of our own, in which ``workdir`` is a tmpfs of ``size`` bytes:
+    a worker that writes without end fills that, not the machine's disk (RLIMIT_FSIZE
+    caps one file only). Call after :func:`_unshare_namespaces`."""
+    _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+    _check(_libc.mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+                       f"size={int(size)},mode=0700".encode()), f"mount tmpfs on {workdir}")
+
+
 # --- the in-process part ----------------------------------------------------------------
 def _single_threaded() -> bool:
     try:
@@ -308,6 +320,13 @@ def _supervise(serve: Callable[[], None], policy: dict[str, Any], report: int, z
             os._exit(1)
         _send(report, {"pid": os.getpid(), "fallback": str(exc)})
         _run_worker(serve, policy, report)  # no namespaces: this process is the worker
+    disk = policy["limits"].get("disk_bytes")
+    if disk and policy["workdir"]:
+        try:
+            _capped_workdir(policy["workdir"], disk)
+            _send(report, {"disk_bytes": disk})
+        except OSError as exc:  # e.g. mounts forbidden here; bubblewrap's /tmp is capped
+            _send(report, {"disk_bytes": None, "disk_error": str(exc)})
     lifeline, keep = os.pipe()  # EOF on `lifeline` = the supervisor is gone
     pid = os.fork()
     if pid == 0:
@@ -379,6 +398,7 @@ def spawn_isolated(serve: Callable[[], None], policy: dict[str, Any]) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
         raise IsolationError(result.get("error", "the worker died while isolating itself"))
     _workers[pid] = {"workdir": workdir if owned else None, "applied": result["ok"],
+                     "disk_bytes": result.get("disk_bytes"),
                      "namespaces": "fallback" not in result, "fallback": result.get("fallback")}
     return int(pid)
 

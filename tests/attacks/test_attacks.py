@@ -105,8 +105,8 @@ ATTACKS: list[Attack] = [
     _a("atexit_fake_score", INIT, "he_uniform", "nothing",
        "output never read; os._exit/SIGKILL skip atexit; Landlock", status="error"),
     _a("write_outside", INIT, "he_normal", "nothing",
-       "Landlock (writes only in the worker's folder; NOT chmod/utime/xattr); bwrap mount "
-       "namespace", status="error"),
+       "Landlock (writes only in the worker's folder); seccomp (no chmod, chown, utime, "
+       "xattr); bwrap mount namespace", status="error"),
     _a("proc_snooping", INIT, "lecun_normal", "nothing",
        "Landlock (/proc refused, in both layers); non-dumpable zygote; bwrap: private /proc",
        status="error"),
@@ -169,9 +169,12 @@ GAPS = {a.name: a for a in [
        "nothing: the vectorization check counts lines inside the worker, which the student "
        "controls; a loop hidden from its counter (sys.settrace off and on, a thread, exec'd "
        "code) earns the vectorization points"),
+]}
+# attacks that a test of their own judges (what they wrote, not what they scored)
+MEASURED = {a.name: a for a in [
     _a("fill_disk", DEAD, "relu_activity", "nothing",
-       "nothing: RLIMIT_FSIZE caps one file, nothing caps a worker's folder; it fills /tmp "
-       "(landlock) or the sandbox's tmpfs, which is memory (bubblewrap)"),
+       "the worker's folder is a tmpfs of Limits.disk_bytes (its own mount namespace); "
+       "bubblewrap's /tmp is one of that size too; RLIMIT_FSIZE caps each file"),
 ]}
 DISK_QUOTA_MIB = 64  # what a worker should be able to write in all (its files are <= 8 MiB)
 CASES = [pytest.param(a, layer, id=f"{a.name}-{layer}") for a in ATTACKS for layer in LAYERS]
@@ -279,7 +282,7 @@ def run(arena: Arena) -> Run:
             submission = hostile_submission(arena, attack, layer, index)
             out.before[(layer, attack.name)] = arena.outside(layer, attack.name)
             jobs.append(((layer, attack.name), submission, layer, arena.marker(layer, index)))
-    for offset, gap in enumerate(GAPS.values()):
+    for offset, gap in enumerate([*GAPS.values(), *MEASURED.values()]):
         for layer in layers:
             submission = hostile_submission(arena, gap, layer, len(ATTACKS) + offset)
             jobs.append(((layer, gap.name), submission, layer, None))
@@ -457,12 +460,12 @@ def test_a_loop_hidden_from_the_line_counter_earns_no_vectorization_points(
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_a_worker_cannot_fill_the_disk(run: Run, layer: str) -> None:
-    gap = GAPS["fill_disk"]
-    entry = graded(run, gap, layer)
+    attack = MEASURED["fill_disk"]
+    entry = graded(run, attack, layer)
     said = next(t["feedback"] for t in entry["tests"] if t["function"] == "relu_activity")
     found = re.search(r"wrote (\d+) MiB", said)
     assert found, said
-    known_gap(int(found.group(1)) <= DISK_QUOTA_MIB, gap)
+    assert int(found.group(1)) <= DISK_QUOTA_MIB, said
 
 
 def test_the_baselines_are_broken_in_every_attacked_function(run: Run) -> None:
@@ -479,8 +482,8 @@ def test_the_baselines_are_broken_in_every_attacked_function(run: Run) -> None:
 
 def test_every_hostile_file_is_an_attack_of_the_suite() -> None:
     assert len(ATTACKS) >= 20
-    assert sorted(p.stem for p in HOSTILE.glob("*.py")) == sorted([*BY_NAME, *GAPS])
-    for attack in [*ATTACKS, *GAPS.values()]:
+    assert sorted(p.stem for p in HOSTILE.glob("*.py")) == sorted([*BY_NAME, *GAPS, *MEASURED])
+    for attack in [*ATTACKS, *GAPS.values(), *MEASURED.values()]:
         text = (HOSTILE / f"{attack.name}.py").read_text()
         compile(text, attack.name, "exec")
         assert text.startswith('"""'), f"{attack.name} should say what it attempts"

@@ -5,10 +5,11 @@ replaced by the attack below. A student could hand this file in as it is; the at
 suite fills in the @NAME@ placeholders (paths and ports of the test's own canaries)
 before grading it.
 
-KNOWN GAP. RLIMIT_FSIZE caps one file at 16 MiB, but nothing caps the number
-of files or the folder's total size. Under Landlock the folder is on the
-host's /tmp (disk); under bubblewrap on the sandbox's tmpfs (memory, outside
-RLIMIT_AS). A submission may write for as long as its time budget lasts.
+RLIMIT_FSIZE caps one file at 16 MiB; what caps the folder is that it is a tmpfs
+of Limits.disk_bytes (64 MiB) in the worker's own mount namespace (and, under
+bubblewrap, the sandbox's /tmp is a tmpfs of that size too). Without that, the
+folder would be on the host's /tmp (disk) or the sandbox's tmpfs (memory outside
+RLIMIT_AS), and the submission could write as long as its time budget lasts.
 The attack reports how much it wrote.
 """
 # ruff: noqa

@@ -128,7 +128,8 @@ def run(layer: str, site: Path, code: str, *, limits: sandbox.Limits | None = No
     args = ["-I", "-S", "-c", ZYGOTE, json.dumps(job)]
     argv = [sys.executable, *args]
     if layer == "bubblewrap":
-        argv = sandbox.bwrap_argv(sys.executable, [site], unprivileged=os.geteuid() == 0) + args
+        argv = sandbox.bwrap_argv(sys.executable, [site], unprivileged=os.geteuid() == 0,
+                                  tmp_bytes=(limits or sandbox.Limits()).disk_bytes) + args
     done = subprocess.run(argv, capture_output=True, text=True, env=sandbox.ENV,
                           timeout=timeout + 30, stdin=subprocess.DEVNULL)
     assert done.returncode == 0 and done.stdout, f"the zygote failed:\n{done.stderr}"
@@ -304,6 +305,31 @@ result["still computes"] = float(numpy.arange(10.0).sum())
         assert "MemoryError" in result[name], result
     assert result["hoarded MiB"] < 1024
     assert result["still computes"] == 45.0
+
+
+def test_a_worker_writes_no_more_than_its_disk_quota(layer: str, site: Path) -> None:
+    report = run(layer, site, """
+import os
+written = 0
+def fill():
+    global written
+    block = b"x" * (1 << 20)
+    for number in range(40):
+        with open(f"fill{number}.bin", "wb") as handle:
+            for _ in range(4):
+                handle.write(block)
+                handle.flush()
+                written += 1
+attempt("fill", fill)
+result["written MiB"] = written
+result["folder"] = os.getcwd()
+""", limits=sandbox.Limits(disk_bytes=16 << 20))
+    result = report["result"]
+    assert "No space left on device" in result["fill"], result
+    assert 8 <= result["written MiB"] <= 16, result
+    assert report["applied"]["disk_bytes"] == 16 << 20, report["applied"]
+    assert not os.path.exists(result["folder"]) or not os.listdir(result["folder"]), \
+        "the worker's files landed on the host's disk"
 
 
 def test_a_cpu_loop_is_killed_at_the_cpu_limit(layer: str, site: Path) -> None:

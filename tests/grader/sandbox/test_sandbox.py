@@ -40,7 +40,7 @@ def bwrap() -> str:
 def test_limits_default_to_one_gibibyte_and_reject_nonsense() -> None:
     assert sandbox.Limits().memory_bytes == 1 << 30
     assert set(sandbox.Limits().rlimits()) == {"memory_bytes", "cpu_seconds", "file_size_bytes",
-                                                "open_files", "processes"}
+                                                "open_files", "processes", "disk_bytes"}
     expected = r"Expected a positive number but got cpu_seconds=0 \(type=int\)"
     with pytest.raises(ValueError, match=expected):
         sandbox.Limits(cpu_seconds=0)
