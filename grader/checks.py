@@ -120,9 +120,12 @@ def assert_close(
             bad = ~ok
             finite = bad & np.isfinite(diff)
             if finite.any():
-                rel = diff[finite] / np.maximum(np.abs(d[finite]), np.finfo(float).tiny)
-                lines.append(f"  ... max abs error {fmt(diff[finite].max())}, "
-                             f"max rel error {fmt(rel.max())}")
+                text = f"  ... max abs error {fmt(diff[finite].max())}"
+                nonzero = finite & (d != 0)  # a relative error means nothing where d is 0
+                if nonzero.any():
+                    rel = diff[nonzero] / np.abs(d[nonzero])
+                    text += f", max rel error {fmt(rel.max())}"
+                lines.append(text)
             if (bad & ~np.isfinite(a)).any():
                 lines.append(f"  ... {int((bad & ~np.isfinite(a)).sum())} returned values are "
                              "inf or nan")

@@ -196,18 +196,34 @@ class _Progress:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from grader import report
-    from grader.runner import Settings, grade_all
+    from concurrent.futures import ThreadPoolExecutor
+
     from grader.sandbox import Limits, choose
-    from grader.submission import discover
 
     if args.no_sandbox:
         print("grader: warning: --no-sandbox: student code runs without isolation and can "
               "read and change your files; use it only for code you trust", file=sys.stderr)
-    layer = choose("none" if args.no_sandbox else args.sandbox)
     limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
                     memory_bytes=args.memory << 20)
-    settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
+    from grader.runner import Settings, shared_zygote
+
+    def sandbox_ready() -> Settings:
+        """Probe the sandbox (a confined interpreter that must fail to escape), then start
+        the worker zygote under it: both while the hidden suites are imported."""
+        layer = choose("none" if args.no_sandbox else args.sandbox)
+        settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
+        shared_zygote(settings)
+        return settings
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        probing = pool.submit(sandbox_ready)
+        from grader import report
+        from grader.runner import grade_all, warm_up
+        from grader.submission import discover
+
+        warm_up(Settings(assignment=args.assignment))
+        settings = probing.result()
+    layer = settings.sandbox
     rubric = settings.rubric()
     student_files = sorted(set(rubric.files.values()))
     submissions = discover(args.paths, student_files)

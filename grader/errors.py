@@ -61,9 +61,15 @@ class ImportFailed(StudentCodeError):
 class StudentRaised(StudentCodeError):
     """The student's function raised an exception (NotImplementedError included)."""
 
-    def __init__(self, message: str, type_name: str = "Exception") -> None:
+    def __init__(self, message: str, type_name: str = "Exception",
+                 bases: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.type_name = type_name
+        self.bases = bases  # the names of its exception classes' bases, nearest first
+
+    def is_a(self, name: str) -> bool:
+        """Whether the student's exception is a ``name`` (its class or a subclass)."""
+        return name == self.type_name or name in self.bases
 
 
 class StudentTimeout(StudentCodeError):

@@ -51,6 +51,7 @@ class Call:
     fp_errors: tuple[str, ...]  # floating-point errors numpy signalled
     modified: tuple[int, ...]  # indices of array arguments the call changed
     events: int | None  # Python calls+lines run in the student's files (if traced)
+    peak_bytes: int | None = None  # most memory numpy and Python held during the call
 
 
 def allowed_packages_dir() -> Path:
@@ -101,6 +102,33 @@ class Zygote:
         self.control = ours
         self.reader = _wire.Reader(ours)
         self.start_seconds = start_seconds
+        self.owner = os.getpid()  # the process that started it (and must reap it)
+
+    @property
+    def alive(self) -> bool:
+        """Whether the zygote process still runs (also in a forked child that adopted it)."""
+        if os.getpid() == self.owner:
+            return self.process.poll() is None
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
+                state = stat.read().rpartition(b")")[2].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in (b"Z", b"X")
+
+    def hand_over(self) -> None:
+        """In the process that started it, once a forked child has adopted it: let go of
+        the control channel (the child's closing it ends the zygote); :meth:`reap` later."""
+        self.control.close()
+
+    def reap(self, seconds: float = 10.0) -> None:
+        """After :meth:`hand_over`: wait for the zygote to end (kill it if it does not)."""
+        try:
+            self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.site, ignore_errors=True)
 
     def _request(self, message: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:  # type: ignore[assignment]
         try:
@@ -135,7 +163,7 @@ class Zygote:
     def close(self) -> None:
         self.control.close()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=5)  # in an adopting child: returns at once (not ours)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -284,7 +312,8 @@ class Student:
         if filename not in self.files:
             return errors.MissingFunction(f"{filename} is missing from the submission")
         try:
-            reply, _ = self._request({"op": "import", "module": module}, [],
+            reply, _ = self._request({"op": "import", "module": module,
+                                      "graded": sorted(self.modules)}, [],
                                      self.import_seconds, what=f"importing {filename}")
         except errors.StudentTimeout as exc:
             return errors.ImportFailed(str(exc), status="timeout")
@@ -303,10 +332,14 @@ class Student:
         function: str,
         *args: Any,
         trace: bool = False,
+        memory: bool = False,
         global_seed: int | None = None,
         **kwargs: Any,
     ) -> Call:
-        """Call a student function; raise StudentCodeError if it does not return."""
+        """Call a student function; raise StudentCodeError if it does not return.
+
+        ``trace``: count the Python lines it runs (``Call.events``); ``memory``: measure
+        the most memory it holds at once (``Call.peak_bytes``, via tracemalloc)."""
         module = self.modules[function].removesuffix(".py")
         if function in self.hung:
             raise self.hung[function]
@@ -321,6 +354,7 @@ class Student:
             "args": [_encode_arg(a, buffers) for a in args],
             "kwargs": {k: _encode_arg(v, buffers) for k, v in kwargs.items()},
             "trace": trace,
+            "memory": memory,
             "global_seed": global_seed,
         }
         try:
@@ -376,10 +410,13 @@ def _call_result(function: str, filename: str, reply: dict[str, Any], buffers: l
     if "raised" in reply:
         raised = reply["raised"] if isinstance(reply["raised"], dict) else {}
         type_name = str(raised.get("type", "Exception"))[:100]
+        listed = raised.get("bases")
+        bases = tuple(str(b)[:100] for b in listed[:10]) if isinstance(listed, list) else ()
         if type_name == "NotImplementedError":
             raise errors.StudentRaised(f"{function} is not implemented yet (it raises "
-                                       "NotImplementedError)", type_name)
-        raise errors.StudentRaised(f"{function} raised {_describe_raised(raised)}", type_name)
+                                       "NotImplementedError)", type_name, bases)
+        raise errors.StudentRaised(f"{function} raised {_describe_raised(raised)}", type_name,
+                                   bases)
     if not reply.get("ok"):
         raise errors.WorkerCrashed(f"the worker gave an invalid reply during {function}(...)")
     try:
@@ -389,12 +426,14 @@ def _call_result(function: str, filename: str, reply: dict[str, Any], buffers: l
     fp = reply.get("fp") or []
     modified = reply.get("modified") or []
     events = reply.get("events")
+    peak = reply.get("peak_bytes")
     return Call(
         value=value,
         type_name=str(reply.get("type", "?"))[:200],
         fp_errors=tuple(str(e)[:40] for e in fp if isinstance(e, str))[:4],
         modified=tuple(i for i in modified if type(i) is int)[:16],
         events=events if type(events) is int else None,
+        peak_bytes=peak if type(peak) is int else None,
     )
 
 

@@ -11,6 +11,7 @@ back as they finish.
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import queue
 import sys
@@ -56,6 +57,35 @@ class Settings:
 
 
 _zygotes: dict[tuple[str, Limits], Zygote] = {}
+_warm: set[Path] = set()  # hidden-suite folders already imported in this process
+
+
+def warm_up(settings: Settings) -> None:
+    """Import the hidden suites as pytest will import them (``prepend`` mode: the folder
+    first on ``sys.path``, each ``test_*.py`` under its own name) and run the
+    ``warm_up()`` each may define (data made once, e.g. by Hypothesis). Grading
+    processes forked afterwards start with all of it ready; pytest finds the modules
+    already imported and collects them as they are."""
+    grading = settings.grading
+    if grading in _warm:
+        return
+    if str(grading) not in sys.path:
+        sys.path.insert(0, str(grading))
+    for path in sorted(grading.glob("test_*.py")):
+        try:
+            module = importlib.import_module(path.stem)
+            if getattr(module, "__file__", None) != str(path):
+                raise GraderError(f"{path.stem} is already imported from "
+                                  f"{getattr(module, '__file__', '?')}")
+            hook = getattr(module, "warm_up", None)
+            if callable(hook):
+                hook()
+        except GraderError:
+            raise
+        except Exception as exc:
+            raise GraderError(f"the hidden tests of {settings.assignment} could not be "
+                              f"imported: {path.name}: {type(exc).__name__}: {exc}") from exc
+    _warm.add(grading)
 
 
 def shared_zygote(settings: Settings) -> Zygote:
@@ -63,7 +93,7 @@ def shared_zygote(settings: Settings) -> Zygote:
     (its temporary folder removed) when the process exits or :func:`close_zygotes`."""
     key = (settings.sandbox, settings.limits)
     zygote = _zygotes.get(key)
-    if zygote is None or zygote.process.poll() is not None:
+    if zygote is None or not zygote.alive:
         if zygote is not None:
             zygote.close()
         if not _zygotes:
@@ -80,9 +110,11 @@ def close_zygotes() -> None:
         zygote.close()
 
 
-def forget_zygotes() -> None:
-    """In a forked child: the parent's zygotes are the parent's to use and close."""
-    _zygotes.clear()
+def forget_zygotes(keep: tuple[str, Limits] | None = None) -> None:
+    """In a forked child: the parent's zygotes are the parent's to use and close, but
+    the one under ``keep``, which the parent handed over to this child."""
+    for key in [k for k in _zygotes if k != keep]:
+        del _zygotes[key]
 
 
 def grade_each(submissions: Iterable[Submission], settings: Settings,
@@ -91,6 +123,7 @@ def grade_each(submissions: Iterable[Submission], settings: Settings,
     collection of the hidden suites paid once); ``deliver`` each entry when done."""
     rubric = settings.rubric()
     limits = settings.limits
+    shared_zygote(settings)  # it imports numpy and scipy while pytest collects the suites
 
     def passes() -> Iterator[tuple[Student, Callable[[list[Outcome]], None]]]:
         for submission in submissions:
@@ -172,9 +205,10 @@ def _no_plugin_autoload() -> Iterator[None]:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = before
 
 
-def _grading_process(tasks: Any, results: Any, settings: Settings) -> None:
-    """A grading process: take submissions until the sentinel, report each result."""
-    forget_zygotes()
+def _grading_process(tasks: Any, results: Any, settings: Settings, adopt: bool) -> None:
+    """A grading process: take submissions until the sentinel, report each result.
+    ``adopt``: use the zygote the parent started for these settings."""
+    forget_zygotes(keep=(settings.sandbox, settings.limits) if adopt else None)
 
     def taken() -> Iterator[Submission]:
         for submission in iter(tasks.get, None):
@@ -202,6 +236,7 @@ def grade_all(
     pending = list(submissions)
     if not pending:
         return
+    warm_up(settings)  # once here, not once per grading process
     context = get_context("fork")
     tasks, results = context.Queue(), context.Queue()
     for submission in pending:
@@ -213,16 +248,22 @@ def grade_all(
     by_id = {s.id: s for s in pending}
     processes: dict[int, Any] = {}
     in_flight: dict[int, str] = {}
+    # One grading process: it adopts a zygote started here, whose start (numpy, scipy,
+    # the sandbox) overlaps the fork; the caller may have started it even earlier.
+    handed = shared_zygote(settings) if workers == 1 else None
 
-    def start() -> None:
-        process = context.Process(target=_grading_process, args=(tasks, results, settings),
-                                  daemon=True)
+    def start(adopt: bool = False) -> None:
+        process = context.Process(target=_grading_process,
+                                  args=(tasks, results, settings, adopt), daemon=True)
         process.start()
         assert process.pid is not None
         processes[process.pid] = process
 
     for _ in range(workers):
-        start()
+        start(adopt=handed is not None)
+    if handed is not None:
+        del _zygotes[(settings.sandbox, settings.limits)]
+        handed.hand_over()
     remaining = len(pending)
     try:
         while remaining:
@@ -236,8 +277,9 @@ def grade_all(
                         if lost is not None:
                             remaining -= 1
                             yield _failed_entry(by_id[lost], rubric, (
-                                "the grader failed while grading this submission "
-                                f"(its process {process.exitcode}); grade it again alone"))
+                                "the grader failed while grading this submission (its "
+                                f"grading process ended with exit code {process.exitcode}); "
+                                "grade it again alone"))
                             tasks.put(None)
                             start()
                 if not processes:
@@ -257,3 +299,5 @@ def grade_all(
             if process.is_alive():
                 process.terminate()
             process.join(timeout=10)
+        if handed is not None:
+            handed.reap()

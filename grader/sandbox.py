@@ -153,8 +153,8 @@ def bwrap_argv(python: str, read_only: list[Path], *, tmp: bool = True,
     The sandbox sees only the interpreter (stdlib with its site-packages
     hidden), shared libraries, ``read_only`` (with the targets of symlinks
     directly inside them) and the worker's code, all read-only; a private
-    /proc, /dev and (``tmp``) /tmp, a tmpfs of at most ``tmp_bytes``; no network, no capabilities, a minimal
-    environment. ``unprivileged`` runs it as uid/gid 65534 inside; note that
+    /proc, /dev and (``tmp``) /tmp, a tmpfs of at most ``tmp_bytes``; no network, no
+    capabilities, a minimal environment. ``unprivileged`` runs it as uid/gid 65534 inside; note that
     bwrap started by real root maps that uid to root outside (files stay
     reachable as root's; the mount namespace is what confines them).
     """

@@ -22,6 +22,7 @@ import socket
 import sys
 import tempfile
 import traceback
+import tracemalloc
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -175,6 +176,7 @@ class Worker:
         self.reader = _wire.Reader(channel)
         self.root = ""
         self.modules: dict[str, Any] = {}
+        self.graded: set[str] = set()  # the names of all graded functions (op_import)
 
     def serve(self) -> None:
         while True:
@@ -214,12 +216,16 @@ class Worker:
         import importlib
 
         name = str(header["module"])
+        self.graded = {str(n) for n in header.get("graded", ())} or self.graded
+        _policy.CONTEXT.importing = True
         try:
             module = importlib.import_module(name)
         except _policy.NotAllowedError as exc:
             return {"not_allowed": exc.what}
         except BaseException as exc:  # noqa: BLE001 - anything the student raised
             return {"raised": self._describe(exc)}
+        finally:
+            _policy.CONTEXT.importing = False
         self.modules[name] = module
         names = [k for k, v in vars(module).items() if callable(v) and not k.startswith("_")]
         return {"ok": True, "names": names[:500]}
@@ -239,13 +245,22 @@ class Worker:
             np.random.seed(int(header["global_seed"]))  # noqa: NPY002 - on purpose
         errors: set[str] = set()
         counter = _Counter(self.root) if header.get("trace") else None
+        memory = bool(header.get("memory"))
+        self._charge(function)
+        peak = None
         try:
             with np.errstate(all="call", under="ignore", call=lambda kind, flag: errors.add(kind)):
                 if counter:
                     sys.settrace(counter.on_call)
+                if memory:
+                    tracemalloc.start()
                 try:
                     value = function(*args, **kwargs)
                 finally:
+                    if memory:  # -1: the student's code stopped the measurement
+                        peak = tracemalloc.get_traced_memory()[1] \
+                            if tracemalloc.is_tracing() else -1
+                        tracemalloc.stop()
                     if counter:
                         counter.intact = sys.gettrace() == counter.on_call
                         sys.settrace(None)
@@ -268,7 +283,20 @@ class Worker:
             "fp": sorted(e for e in errors if e in FP_FLAGS),
             "modified": modified,
             "events": (counter.events if counter.intact else -1) if counter else None,
+            "peak_bytes": peak,
         }
+
+    def _charge(self, function: Any) -> None:
+        """Tell the import policy which graded function is called, and the others."""
+        context = _policy.CONTEXT
+        context.graded = getattr(function, "__code__", None)
+        others = set()
+        for module in self.modules.values():
+            for name in self.graded:
+                code = getattr(getattr(module, name, None), "__code__", None)
+                if code is not None and code is not context.graded:
+                    others.add(code)
+        context.others = frozenset(others)
 
     def _describe(self, exc: BaseException) -> dict:
         where = []
@@ -283,7 +311,9 @@ class Worker:
             message = str(exc)
         except BaseException:  # noqa: BLE001
             message = "<unprintable message>"
-        return {"type": type(exc).__name__[:100], "message": message[:1000], "where": where[-5:]}
+        bases = [c.__name__[:100] for c in type(exc).__mro__[1:] if c not in (object,)][:10]
+        return {"type": type(exc).__name__[:100], "message": message[:1000], "where": where[-5:],
+                "bases": bases}
 
 
 class _Counter:

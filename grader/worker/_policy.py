@@ -7,6 +7,14 @@ CDF). Anything else -- ``scipy.special.expit``, ``scipy.special.softmax``,
 raises :class:`NotAllowedError`. So a file that merely imports a forbidden library
 still loads, and only the functions that actually *use* it lose their points, each
 told exactly which name it used.
+
+Who is charged: the graded function whose own code (or a helper of its own) calls
+the forbidden name. When the call happens inside *another* graded function (swish
+calling the student's sigmoid, which uses ``expit``), that other function is the one
+charged, in its own tests; here the stand-in computes the real thing where it
+exists (scipy.special), so the caller is judged on its own code. Forbidden calls
+while a file is being imported (plots and checks left at module level) do nothing
+and return a stand-in, as they would in a notebook that is graded cell by cell.
 """
 
 from __future__ import annotations
@@ -19,6 +27,18 @@ import types
 from typing import Any
 
 SCIPY_SPECIAL_ALLOWED = ("erf", "erfc", "ndtr")
+
+
+class _Context:
+    """What the worker is doing, for the stand-ins to decide whom a use is charged to."""
+
+    importing = False
+    graded: Any = None  # the code object of the graded function being called, if known
+    others: frozenset[Any] = frozenset()  # the code objects of the other graded functions
+    real: dict[str, Any] = {}  # dotted name -> real object, where graded code may reach it
+
+
+CONTEXT = _Context()
 
 
 class NotAllowedError(BaseException):
@@ -45,10 +65,67 @@ class Forbidden:
         return Forbidden(f"{self._name}.{attr}")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if CONTEXT.importing:
+            return Inert(self._name)
+        if _inside_another_graded_function(sys._getframe(1)):
+            real = _real(self._name)
+            if real is not None:
+                return real(*args, **kwargs)
         raise NotAllowedError(self._name)
 
     def __repr__(self) -> str:
         return f"<not allowed: {self._name}>"
+
+
+class Inert:
+    """What a forbidden call made while a file is imported returns: it absorbs every
+    use (attributes, calls, items, ``with``, unpacking into two)."""
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return Inert(f"{self._name}.{attr}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return Inert(f"{self._name}()")
+
+    def __getitem__(self, key: Any) -> Any:
+        return Inert(f"{self._name}[]")
+
+    def __iter__(self) -> Any:
+        return iter((Inert(self._name), Inert(self._name)))  # fig, ax = plt.subplots()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<not run: {self._name}>"
+
+
+def _inside_another_graded_function(frame: Any) -> bool:
+    """Whether, walking out from ``frame``, another graded function's frame comes before
+    the graded function's own (or the graded function's is not on the stack at all
+    because its code is unknown: then nobody else is charged)."""
+    if CONTEXT.graded is None:
+        return False
+    while frame is not None:
+        code = frame.f_code
+        if code is CONTEXT.graded:
+            return False
+        if code in CONTEXT.others:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _real(name: str) -> Any:
+    return CONTEXT.real.get(name)
 
 
 class _ForbiddenModule(types.ModuleType):
@@ -102,6 +179,9 @@ def install() -> _Finder:
     special.__all__ = list(SCIPY_SPECIAL_ALLOWED)  # type: ignore[attr-defined]
     for name in SCIPY_SPECIAL_ALLOWED:
         setattr(special, name, getattr(real_special, name))
+    CONTEXT.real = {f"scipy.special.{name}": getattr(real_special, name)
+                    for name in dir(real_special) if not name.startswith("_")
+                    and callable(getattr(real_special, name, None))}
     scipy.special = special  # type: ignore[attr-defined]
     sys.modules["scipy"] = scipy
     sys.modules["scipy.special"] = special

@@ -84,6 +84,20 @@ def sigmoid(x):
 
     return np.vectorize(one, otypes=[x.dtype])(x)
 """),
+    _m("sigmoid_expit_called_by_swish", ACT, "sigmoid", "policy",
+       "expit in sigmoid costs sigmoid; swish, which calls sigmoid, is judged on its own code.",
+       """
+from scipy.special import expit
+
+
+def sigmoid(x):
+    return expit(_float_array(x))
+
+
+def swish(x, beta=1.0):
+    x = _float_array(x)
+    return x * sigmoid(beta * x)
+"""),
     _m("sigmoid_uses_scipy_expit", ACT, "sigmoid", "policy",
        "scipy.special.expit is the library version of the function to write.", """
 from scipy.special import expit
@@ -726,6 +740,38 @@ def relu_activity(weights, biases, X, batch_size=1024):
             count += np.count_nonzero(a > 0, axis=0)
     return counts
 """),
+    _m("relu_activity_ignores_batch_size", DEAD, "relu_activity", "activity",
+       "All of X through the network at once: right values, but memory grows with n.", """
+def relu_activity(weights, biases, X, batch_size=1024):
+    h = np.asarray(X, dtype=np.float64)
+    fractions = []
+    for W, b in zip(weights, biases):
+        a = h @ W + b
+        fractions.append(np.mean(a > 0, axis=0))
+        h = np.maximum(a, 0.0)
+    return fractions
+"""),
+    _m("relu_activity_keeps_every_batch", DEAD, "relu_activity", "activity",
+       "Batches, but every batch's activity is kept and concatenated: memory grows with n.",
+       """
+def relu_activity(weights, biases, X, batch_size=1024):
+    per_layer = [[] for _ in weights]
+    for pre in _batched_preactivations(weights, biases, X, batch_size):
+        for kept, a in zip(per_layer, pre):
+            kept.append(a > 0)
+    return [np.concatenate(kept).mean(axis=0) for kept in per_layer]
+"""),
+    _m("dead_relu_mask_ignores_batch_size", DEAD, "dead_relu_mask", "dead",
+       "All of X at once: right mask, but memory grows with n.", """
+def dead_relu_mask(weights, biases, X, batch_size=1024):
+    h = np.asarray(X, dtype=np.float64)
+    dead = []
+    for W, b in zip(weights, biases):
+        a = h @ W + b
+        dead.append(np.all(a <= 0, axis=0))
+        h = np.maximum(a, 0.0)
+    return dead
+"""),
     _m("relu_activity_drops_last_partial_batch", DEAD, "relu_activity", "activity",
        "range(n // batch_size) batches skip the last n % batch_size samples.", """
 def relu_activity(weights, biases, X, batch_size=1024):
@@ -793,6 +839,44 @@ def _batched_preactivations(weights, biases, X, batch_size):
 ]
 
 HARMLESS: list[Mistake] = [
+    _m("calculate_gain_raises_a_valueerror_subclass", INIT, "", "",
+       "An exception class of one's own derived from ValueError is a ValueError.", """
+class UnknownNonlinearity(ValueError):
+    pass
+
+
+def calculate_gain(nonlinearity, param=None):
+    gains = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
+             "selu": 3.0 / 4.0}
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise UnknownNonlinearity(f"negative slope {param!r} is not a number")
+        return math.sqrt(2.0 / (1.0 + slope**2))
+    if nonlinearity not in gains:
+        raise UnknownNonlinearity(f"unsupported nonlinearity {nonlinearity!r}")
+    return gains[nonlinearity]
+"""),
+    _m("plots_left_at_module_level", ACT, "", "",
+       "Exploration code after the functions (matplotlib is not allowed in graded code, "
+       "but nothing graded uses it): it does not run, as in a notebook graded per cell.",
+       """
+import matplotlib.pyplot as plt
+
+xs = np.linspace(-5, 5, 101)
+fig, ax = plt.subplots()
+ax.plot(xs, sigmoid(xs), label="sigmoid")
+ax.plot(xs, swish(xs), label="swish")
+plt.legend()
+plt.show()
+print("sigmoid(0) =", sigmoid(0.0))
+"""),
+    _m("swish_calls_own_sigmoid", ACT, "", "",
+       "swish reusing the file's own sigmoid: x * sigmoid(beta * x).", """
+def swish(x, beta=1.0):
+    x = _float_array(x)
+    return x * sigmoid(beta * x)
+"""),
     _m("sigmoid_clip_500_computed_in_float64", ACT, "", "",
        "exp(500) is finite in float64; sigmoid(-1000) = 7e-218 instead of 0 is within tolerance.",
        """

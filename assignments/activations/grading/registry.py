@@ -51,9 +51,11 @@ LARGE32 = np.array([88.0, -88.0, 89.0, -89.0, 104.0, -104.0, 1000.0, -1000.0, 1e
 
 HINTS = {
     "values": "compare your formula with the definition in the docstring",
-    "stability": "exp of a large positive number overflows; rewrite the formula so exp only "
-                 "ever sees non-positive arguments (np.where evaluates both branches, so "
-                 "guard the branch you do not select too)",
+    "stability": "a huge |x| must give a finite result and no warning: look for an "
+                 "intermediate that overflows (exp of a large positive number, cosh, x**2 "
+                 "or x**3) or becomes inf/inf, inf-inf or 0*inf, and rewrite the formula so "
+                 "that none does (np.where evaluates both branches, so guard the branch you "
+                 "do not select too)",
     "contract": "convert with np.asarray(x), keep float32 as float32 and turn everything "
                 "else into float64, return an array of the input's shape, and never write "
                 "into the caller's array",
@@ -152,8 +154,9 @@ def _grad(name: str, **kw: Any) -> Elementwise:
                        derivative_of=name, **kw)
 
 
-_SATURATE = ("sigmoid(x) rounds to 1 for large x and s*(1-s) then gives 0 where the "
-             "true value is tiny but not 0; write it as sigmoid(x)*sigmoid(-x)")
+_SATURATE = ("sigmoid'(x) = s*(1-s) with s = sigmoid(x) computed stably (np.exp only of "
+             "-|x|: an overflowing exp gives inf/inf = nan); sigmoid(x)*sigmoid(-x) also "
+             "keeps the tiny values where s rounds to 1")
 
 ACTIVATIONS = (
     _act("sigmoid", hints={
@@ -193,7 +196,9 @@ ACTIVATIONS = (
 DERIVATIVES = (
     _grad("sigmoid", hints={"values": _SATURATE, "gradient": _SATURATE}),
     _grad("tanh", hints={
-        "values": "tanh'(x) = 1 - tanh(x)**2 (or 1/cosh(x)**2) -- the square matters"}),
+        "values": "tanh'(x) = 1 - tanh(x)**2 -- the square matters",
+        "stability": "1/np.cosh(x)**2 is the same function, but cosh overflows for |x| > 710: "
+                     "use 1 - np.tanh(x)**2"}),
     _grad("relu", kinks=(0.0,), convention="relu'(0) = 0 (the left-hand value, as in PyTorch)",
           hints={"kink": "relu_grad(0) is 0 here (as in PyTorch): use x > 0, not x >= 0"}),
     _grad("leaky_relu", params=({}, {"alpha": 0.2}, {"alpha": 0.0}), kinks=(0.0,),
@@ -208,19 +213,26 @@ DERIVATIVES = (
                  "values": "selu'(x) = lambda for x > 0 and lambda*alpha*exp(x) otherwise"}),
     _grad("gelu", params=({}, {"approximate": True}), hints={
         "values": "d/dx x*Phi(x) = Phi(x) + x*phi(x), phi the normal density; do not forget "
-                  "the x*phi(x) term (and the chain rule through tanh for approximate=True)"}),
+                  "the x*phi(x) term (and the chain rule through tanh for approximate=True)",
+        "stability": "x**2 and x**3 overflow for huge |x|: phi(x) is 0 and the tanh is +-1 "
+                     "long before, so clip x (e.g. to +-1e3) before squaring or cubing"}),
     _grad("softplus", hints={
         "values": "the derivative of softplus is the sigmoid"}),
     _grad("swish", params=({}, {"beta": 1.7}, {"beta": 0.5}), hints={
-        "values": "d/dx x*s(beta*x) = s + beta*x*s*(1-s) with s = sigmoid(beta*x)"}),
+        "values": "d/dx x*s(beta*x) = s + beta*x*s*(1-s) with s = sigmoid(beta*x)",
+        "stability": "compute s = sigmoid(beta*x) stably (np.exp only of -|beta*x|), then "
+                     "s + beta*x*s*(1-s): every term stays finite"}),
     _grad("mish", hints={
-        "values": "with t = tanh(softplus(x)): mish'(x) = t + x*(1-t**2)*sigmoid(x)"}),
+        "values": "with t = tanh(softplus(x)): mish'(x) = t + x*(1-t**2)*sigmoid(x)",
+        "stability": "use the stable softplus (np.logaddexp(0, x)) and the stable sigmoid "
+                     "inside mish'(x) = t + x*(1-t**2)*sigmoid(x)"}),
 )
 
 SOFTMAX = AlongAxis("softmax", "activations.py", reference.softmax,
                     params=({}, {"axis": 0}, {"axis": 1}), hints={
-        "values": "normalise along the axis you are given: exp(x) / exp(x).sum(axis, "
-                  "keepdims=True)",
+        "values": "normalise along the axis you are given: e / e.sum(axis, keepdims=True) "
+                  "with e = exp(x - max); exp(x - logsumexp(x)) loses the sum when log(sum) "
+                  "is negligible next to a huge max",
         "stability": "subtract the maximum along the axis before exp: softmax is unchanged "
                      "and exp can no longer overflow"})
 SOFTMAX_VJP = AlongAxis("softmax_vjp", "derivatives.py", reference.softmax_vjp,
@@ -229,7 +241,9 @@ SOFTMAX_VJP = AlongAxis("softmax_vjp", "derivatives.py", reference.softmax_vjp,
         "values": "with s = softmax(x): the result is s * (g - sum(g*s, axis, keepdims=True)); "
                   "the Jacobian is diag(s) - s s^T, not diag(s*(1-s))",
         "gradient": "the result must equal the gradient of sum(upstream * softmax(x)) with "
-                    "respect to x"})
+                    "respect to x",
+        "stability": "compute s with the stable softmax (subtract the maximum along the axis), "
+                     "then s * (g - sum(g*s, axis, keepdims=True))"})
 
 
 def _fan_avg(fan_in: int, fan_out: int) -> float:
@@ -295,12 +309,14 @@ DETECTORS = (
         "values": "a unit is active on a sample when its pre-activation h @ W + b is > 0; "
                   "the next layer's input is max(a, 0); divide by the number of samples",
         "batching": "process X in slices X[i:i+batch_size] for i in range(0, n, batch_size) "
-                    "-- the last slice may be shorter, and no sample may be skipped"}),
+                    "-- the last slice may be shorter, no sample may be skipped, and between "
+                    "slices keep only a count per unit, never every sample's activations"}),
     Detector("dead_relu_mask", reference.dead_relu_mask, "bool", hints={
         "values": "a unit is dead when its pre-activation is <= 0 for every sample (a "
                   "pre-activation of exactly 0 gives no gradient either); a unit can be "
                   "dead because the units feeding it are dead",
-        "batching": "a unit alive on any sample of any batch is alive; look at every batch"}),
+        "batching": "a unit alive on any sample of any batch is alive; look at every batch, "
+                    "and keep only one 'ever active' flag per unit between batches"}),
 )
 
 

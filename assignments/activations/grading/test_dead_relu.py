@@ -10,19 +10,19 @@ found by Hypothesis, where exact zeros are common.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+from pathlib import Path
+from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 from registry import DETECTORS, SEED, Detector
 
+from grader.cache import cached_json
 from grader.checks import describe_returned, fail, fmt
 from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 
-HYPOTHESIS = settings(max_examples=16, derandomize=True, database=None, deadline=None,
-                      phases=(Phase.generate,),
-                      suppress_health_check=list(HealthCheck), print_blob=False)
+HYPOTHESIS_EXAMPLES = 16
 
 
 def main_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
@@ -71,10 +71,11 @@ def results(record: Detector, call: Call, n_layers: int) -> list[np.ndarray]:
 
 
 def compare(record: Detector, call: Call, weights, biases, X, batch_size: int | None,
-            hint: str, described: str) -> None:
+            hint: str, described: str, expected: list[np.ndarray] | None = None) -> None:
     __tracebackhide__ = True
-    kwargs = {} if batch_size is None else {"batch_size": batch_size}
-    expected = record.reference(weights, biases, X, **kwargs)
+    if expected is None:
+        kwargs = {} if batch_size is None else {"batch_size": batch_size}
+        expected = record.reference(weights, biases, X, **kwargs)
     yours = results(record, call, len(weights))
     for layer, (mine, theirs) in enumerate(zip(yours, expected, strict=True)):
         if mine.shape != theirs.shape:
@@ -114,40 +115,59 @@ def check_values(record: Detector, student: Student, cases) -> None:
         check_small_networks(record, student, hint)
 
 
-@st.composite
-def small_networks(draw):  # type: ignore[no-untyped-def]
-    widths = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
-    n = draw(st.integers(1, 6))
-    ints = st.integers(-2, 2)
-    weights = [np.array(draw(st.lists(st.lists(ints, min_size=b, max_size=b), min_size=a,
-                                      max_size=a)), dtype=np.float64).reshape(a, b)
-               for a, b in zip(widths, widths[1:], strict=False)]
-    biases = [np.array(draw(st.lists(ints, min_size=b, max_size=b)), dtype=np.float64)
-              for b in widths[1:]]
-    X = np.array(draw(st.lists(st.lists(ints, min_size=widths[0], max_size=widths[0]),
-                               min_size=n, max_size=n)), dtype=np.float64).reshape(n, widths[0])
-    batch = draw(st.integers(1, n + 1))
-    return weights, biases, X, batch
+def generate_networks() -> list[Any]:
+    """Small integer networks from Hypothesis (fixed seed, no database), as JSON lists."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
 
+    @st.composite
+    def small_networks(draw):  # type: ignore[no-untyped-def]
+        widths = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+        n = draw(st.integers(1, 6))
+        ints = st.integers(-2, 2)
+        weights = [draw(st.lists(st.lists(ints, min_size=b, max_size=b), min_size=a,
+                                 max_size=a))
+                   for a, b in zip(widths, widths[1:], strict=False)]
+        biases = [draw(st.lists(ints, min_size=b, max_size=b)) for b in widths[1:]]
+        X = draw(st.lists(st.lists(ints, min_size=widths[0], max_size=widths[0]),
+                          min_size=n, max_size=n))
+        batch = draw(st.integers(1, n + 1))
+        return [weights, biases, X, batch]
 
-@functools.cache
-def network_corpus() -> list[tuple[list[np.ndarray], list[np.ndarray], np.ndarray, int]]:
-    """Small integer networks found by Hypothesis (fixed seed, no database), smallest first.
+    found: list[Any] = []
 
-    Hypothesis favours the values that break detectors -- zeros, single units,
-    one sample, batch sizes at the edges -- and it runs once per grading process,
-    not once per submission; ordering by size makes the first failure reported
-    the smallest, as shrinking would.
-    """
-    found = []
-
-    @HYPOTHESIS
+    @settings(max_examples=HYPOTHESIS_EXAMPLES, derandomize=True, database=None,
+              deadline=None, phases=(Phase.generate,), suppress_health_check=list(HealthCheck),
+              print_blob=False)
     @given(small_networks())
     def collect(network) -> None:  # type: ignore[no-untyped-def]
         found.append(network)
 
     collect()
-    return sorted(found, key=lambda n: (sum(w.size for w in n[0]) + n[2].size, n[3]))
+    return found
+
+
+@functools.cache
+def network_corpus() -> list[tuple[list[np.ndarray], list[np.ndarray], np.ndarray, int]]:
+    """Small integer networks found by Hypothesis, smallest first.
+
+    Hypothesis favours the values that break detectors -- zeros, single units,
+    one sample, batch sizes at the edges. The corpus is the same on every run for the
+    same suite and Hypothesis version, so it is made once and kept in the grader's
+    cache (grader.cache); ordering by size makes the first failure reported the
+    smallest, as shrinking would.
+    """
+    raw = cached_json("dead-relu-networks", [Path(__file__).read_bytes(),
+                                             importlib.metadata.version("hypothesis")],
+                      generate_networks)
+    corpus = []
+    for weights, biases, X, batch in raw:
+        ws = [np.array(w, dtype=np.float64).reshape(len(w), len(b))
+              for w, b in zip(weights, biases, strict=True)]
+        corpus.append((ws, [np.array(b, dtype=np.float64) for b in biases],
+                       np.array(X, dtype=np.float64).reshape(len(X), ws[0].shape[0]),
+                       int(batch)))
+    return sorted(corpus, key=lambda n: (sum(w.size for w in n[0]) + n[2].size, n[3]))
 
 
 def check_small_networks(record: Detector, student: Student, hint: str) -> None:
@@ -168,6 +188,62 @@ def check_batching(record: Detector, student: Student, cases) -> None:
             compare(record, run(record, student, WEIGHTS, BIASES, samples, batch_size), WEIGHTS,
                     BIASES, samples, batch_size, hint,
                     f"{len(samples)} samples with batch_size={batch_size}")
+    with cases.case("memory does not grow with the number of samples"):
+        check_streaming(record, student, hint)
+
+
+# A tall, narrow X through wide layers: one layer's activations for all samples are 16
+# times X. Streaming holds X (perhaps a float64 copy of it) and a few batches' worth.
+STREAM_SAMPLES, STREAM_BATCH, STREAM_WIDTHS = 20_000, 250, (4, 64, 64, 64)
+STREAM_BATCH_ALLOWANCE = 16  # batch-sized arrays (width 64) a streaming detector may hold
+
+
+@functools.cache
+def streaming_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(SEED + 5)
+    widths = STREAM_WIDTHS
+    weights = [rng.standard_normal((a, b)) / np.sqrt(a)
+               for a, b in zip(widths, widths[1:], strict=False)]
+    biases = [rng.standard_normal(b) * 0.1 for b in widths[1:]]
+    return weights, biases, rng.standard_normal((STREAM_SAMPLES, widths[0]))
+
+
+@functools.cache
+def streaming_expected(name: str) -> list[np.ndarray]:
+    record = next(r for r in DETECTORS if r.name == name)
+    weights, biases, X = streaming_network()
+    return record.reference(weights, biases, X, batch_size=STREAM_BATCH)
+
+
+def warm_up() -> None:
+    """Called once per grading run, before grading processes fork (grader.runner.warm_up)."""
+    network_corpus()
+    for record in DETECTORS:
+        streaming_expected(record.name)
+
+
+def check_streaming(record: Detector, student: Student, hint: str) -> None:
+    """The most memory the call holds at once (tracemalloc, in the worker) must stay far
+    below one layer's activations for all samples. The values are checked too."""
+    __tracebackhide__ = True
+    weights, biases, X = streaming_network()
+    call = student.call(record.name, list(weights), list(biases), X,
+                        batch_size=STREAM_BATCH, memory=True)
+    compare(record, call, weights, biases, X, STREAM_BATCH, hint,
+            f"{STREAM_SAMPLES} samples with batch_size={STREAM_BATCH}",
+            expected=streaming_expected(record.name))
+    width = max(STREAM_WIDTHS[1:])
+    allowed = 2 * X.nbytes + STREAM_BATCH_ALLOWANCE * STREAM_BATCH * width * 8
+    whole_layer = STREAM_SAMPLES * width * 8
+    if call.peak_bytes is None or call.peak_bytes < 0:
+        fail(f"{record.name}: its memory use could not be measured (was tracemalloc "
+             "stopped?)", hint)
+    if call.peak_bytes > allowed:
+        fail(f"{record.name}: with {STREAM_SAMPLES} samples and batch_size={STREAM_BATCH} "
+             f"your function held {call.peak_bytes / 2**20:.1f} MiB at once, while one "
+             f"layer's activations for all samples take {whole_layer / 2**20:.1f} MiB: "
+             f"memory must not grow with the number of samples (at most "
+             f"{allowed / 2**20:.1f} MiB here)", hint)
 
 
 def check_contract(record: Detector, student: Student, cases) -> None:
