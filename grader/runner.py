@@ -14,6 +14,7 @@ import atexit
 import importlib
 import os
 import queue
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -209,6 +210,7 @@ def _grading_process(tasks: Any, results: Any, settings: Settings, adopt: bool) 
     """A grading process: take submissions until the sentinel, report each result.
     ``adopt``: use the zygote the parent started for these settings."""
     forget_zygotes(keep=(settings.sandbox, settings.limits) if adopt else None)
+    signal.signal(signal.SIGTERM, _interrupted)  # stop, but close the zygote (and its folder)
 
     def taken() -> Iterator[Submission]:
         for submission in iter(tasks.get, None):
@@ -219,10 +221,17 @@ def _grading_process(tasks: Any, results: Any, settings: Settings, adopt: bool) 
         grade_each(taken(), settings, lambda entry: results.put(("done", os.getpid(), entry)))
     except GraderError as exc:
         results.put(("fatal", os.getpid(), str(exc)))
+    except KeyboardInterrupt:  # told to stop (SIGTERM): nobody waits for a result
+        pass
     except BaseException:  # noqa: BLE001 - reported, then this process ends
         results.put(("fatal", os.getpid(), traceback.format_exc()))
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         close_zygotes()
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # pytest ends the session on it (a SystemExit it would catch)
 
 
 def grade_all(
@@ -295,6 +304,8 @@ def grade_all(
             else:
                 raise GraderError(payload)
     finally:
+        for process in processes.values():  # done: they end by themselves, tidily
+            process.join(timeout=0 if remaining else 10)
         for process in processes.values():
             if process.is_alive():
                 process.terminate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,28 @@ def test_the_console_script_has_help() -> None:
     result = subprocess.run([sys.executable, "-m", "grader", "grade", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--json FILE" in result.stdout and "exit codes" in result.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_leaves_no_temporary_folder_and_no_process_behind(klass, tmp_path: Path,
+                                                                jobs: str) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(klass / "ada"), str(klass / "bea"),
+         "--json", str(tmp_path / "r.json"), "--jobs", jobs, "--quiet"],
+        env={**os.environ, "TMPDIR": str(tmp)}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    scores = [s["score"] for s in json.loads((tmp_path / "r.json").read_text())["submissions"]]
+    assert scores == [100.0, 0.0]
+    assert sorted(p.name for p in tmp.iterdir()) == []  # zygote sites, worker folders: gone
+    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit()
+                 and str(tmp) in _cmdline(pid)]
+    assert leftovers == []
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
