@@ -194,7 +194,7 @@ def check_batching(record: Detector, student: Student, cases) -> None:
 
 # A tall, narrow X through wide layers: one layer's activations for all samples are 16
 # times X. Streaming holds X (perhaps a float64 copy of it) and a few batches' worth.
-STREAM_SAMPLES, STREAM_BATCH, STREAM_WIDTHS = 20_000, 250, (4, 64, 64, 64)
+STREAM_SAMPLES, STREAM_BATCH, STREAM_WIDTHS = 10_000, 250, (4, 64, 64, 64)
 STREAM_BATCH_ALLOWANCE = 16  # batch-sized arrays (width 64) a streaming detector may hold
 
 
