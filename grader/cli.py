@@ -212,29 +212,32 @@ def _grade(args: argparse.Namespace) -> int:
     limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
                     memory_bytes=args.memory << 20)
     from grader.runner import Settings, shared_zygote
+    from grader.submission import discover
+
+    rubric = Settings(assignment=args.assignment).rubric()
+    submissions = discover(args.paths, sorted(set(rubric.files.values())))
+    if not submissions:
+        raise UsageError("found no submissions to grade")
+    one_process = min(args.jobs, len(submissions)) == 1
 
     def sandbox_ready() -> Settings:
-        """Probe the sandbox (a confined interpreter that must fail to escape), then start
-        the worker zygote under it: both while the hidden suites are imported."""
+        """Probe the sandbox (a confined interpreter that must fail to escape), then, for a
+        single grading process, start the worker zygote under it: both while the hidden
+        suites are imported."""
         layer = choose("none" if args.no_sandbox else args.sandbox)
         settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
-        shared_zygote(settings)
+        if one_process:
+            shared_zygote(settings)
         return settings
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         probing = pool.submit(sandbox_ready)
         from grader import report
         from grader.runner import grade_all, warm_up
-        from grader.submission import discover
 
         warm_up(Settings(assignment=args.assignment))
         settings = probing.result()
     layer = settings.sandbox
-    rubric = settings.rubric()
-    student_files = sorted(set(rubric.files.values()))
-    submissions = discover(args.paths, student_files)
-    if not submissions:
-        raise UsageError("found no submissions to grade")
     json_path = Path(args.json) if args.json and args.json != "-" else None
     if args.gradescope and len(submissions) != 1:
         raise UsageError(f"--gradescope writes the results of one submission, but "
