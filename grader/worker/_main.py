@@ -21,6 +21,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import traceback
 import tracemalloc
 from typing import Any
@@ -251,7 +252,7 @@ class Worker:
         try:
             with np.errstate(all="call", under="ignore", call=lambda kind, flag: errors.add(kind)):
                 if counter:
-                    sys.settrace(counter.on_call)
+                    counter.start()
                 if memory:
                     tracemalloc.start()
                 try:
@@ -262,8 +263,7 @@ class Worker:
                             if tracemalloc.is_tracing() else -1
                         tracemalloc.stop()
                     if counter:
-                        counter.intact = sys.gettrace() == counter.on_call
-                        sys.settrace(None)
+                        counter.stop()
         except _policy.NotAllowedError as exc:
             return {"not_allowed": exc.what}
         except BaseException as exc:  # noqa: BLE001 - anything the student raised
@@ -317,13 +317,36 @@ class Worker:
 
 
 class _Counter:
-    """Counts Python calls and lines executed in the student's own files."""
+    """Counts Python calls and lines run in the student's own code: their files, and
+    code compiled from strings (``exec``), in every thread the call starts.
+
+    ``sys.settrace`` is a guard for the worker's whole life (student code never sees
+    the real one): while a call is counted, any use of it but the counter's own marks
+    the count as tampered with (``events`` -1), as does a tracer found replaced at the
+    end, so a function cannot switch the counter off and on around a loop."""
+
+    active: list[_Counter] = []  # the counter of the call in progress, if any
 
     def __init__(self, root: str) -> None:
         self.root, self.events, self.intact = root, 0, True
 
+    def start(self) -> None:
+        _Counter.active.append(self)
+        threading.settrace(self.on_call)
+        _REAL_SETTRACE(self.on_call)
+
+    def stop(self) -> None:
+        _Counter.active.remove(self)
+        self.intact &= sys.gettrace() == self.on_call and threading.gettrace() == self.on_call
+        _REAL_SETTRACE(None)
+        threading.settrace(None)  # type: ignore[arg-type]
+
+    def _own(self, filename: str) -> bool:
+        return filename.startswith(self.root) or (
+            filename.startswith("<") and not filename.startswith("<frozen"))
+
     def on_call(self, frame: Any, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename.startswith(self.root):
+        if self._own(frame.f_code.co_filename):
             self.events += 1
             return self.on_line
         return None
@@ -332,6 +355,22 @@ class _Counter:
         if event == "line":
             self.events += 1
         return self.on_line
+
+
+_REAL_SETTRACE = sys.settrace
+
+
+def _settrace_guard(function: Any) -> None:
+    """What ``sys.settrace`` is in the worker (see :class:`_Counter`)."""
+    if not _Counter.active:
+        _REAL_SETTRACE(function)
+    elif function == _Counter.active[-1].on_call:  # a new thread installing the hook
+        _REAL_SETTRACE(function)
+    else:
+        _Counter.active[-1].intact = False
+
+
+sys.settrace = _settrace_guard
 
 
 def _materialize(value: Any) -> Any:
