@@ -7,7 +7,6 @@ processes, the real hidden suites); the tests below read the results.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from grader.report import function_scores
 from grader.runner import Settings, grade_all
 from grader.submission import Submission, read
+from tests.compose import compose, functions
 from tests.submissions.mistakes import BASE_STYLE, HARMLESS, MISTAKES, Mistake
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,22 +32,9 @@ CAUGHT_BY = {
 def apply(base: dict[str, bytes], mistake: Mistake) -> dict[str, bytes]:
     """The base solution with the mistake's functions replaced (matched by name)."""
     source = base[mistake.file].decode()
-    replacement = ast.parse(mistake.source)
-    names = {n.name for n in replacement.body if isinstance(n, ast.FunctionDef)}
-    lines = source.splitlines(keepends=True)
-    found = set()
-    for node in reversed(ast.parse(source).body):
-        if isinstance(node, ast.FunctionDef) and node.name in names:
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            del lines[start - 1:node.end_lineno]
-            found.add(node.name)
-    assert found == names, f"{mistake.id}: {names - found} not in the base {mistake.file}"
-    snippet = mistake.source.splitlines(keepends=True)
-    imports = [ln for ln in snippet if ln.startswith(("import ", "from "))]
-    body = [ln for ln in snippet if ln not in imports]
-    files = dict(base)
-    files[mistake.file] = "".join(imports + lines + ["\n\n"] + body).encode()
-    return files
+    missing = functions(mistake.source) - functions(source)
+    assert not missing, f"{mistake.id}: {missing} not in the base {mistake.file}"
+    return {**base, mistake.file: compose(source, mistake.source).encode()}
 
 
 def folder(path: Path, sid: str) -> Submission:

@@ -1,10 +1,10 @@
 """Hostile submissions, graded by the real grader under both isolation layers.
 
-Each file in ``hostile/`` is one student file: the reference's file with one
-function (or the module's top level) replaced by an attack, or an extra file a
-student could hand in (``conftest.py``, ``numpy.py``). Its submission is the four
-reference files with the hostile one substituted, in a class folder next to a
-classmate's submission, with the instructor's output folder nearby.
+Each file in ``hostile/`` is either a snippet, the attack's code and the functions
+it replaces in one of the reference's files (:func:`hostile_text` puts it there), or
+an extra file a student could hand in whole (``conftest.py``, ``numpy.py``). Its
+submission is the four reference files with the hostile one substituted, in a class
+folder next to a classmate's submission, with the instructor's output folder nearby.
 
 Every submission is graded once per layer, in parallel, by ``grader.runner.grade``
 (real zygotes, real workers, the real hidden suites); the tests below read the
@@ -57,6 +57,7 @@ from tests.attacks.conftest import (
     survivors,
     unavailable,
 )
+from tests.compose import compose
 
 TIME_BOUND = 60.0  # seconds to grade one hostile submission: a correctness bound
 SENTINELS = ("escaped:", "fake-score")  # what hostile code reports when it gets out
@@ -65,7 +66,7 @@ SENTINELS = ("escaped:", "fake-score")  # what hostile code reports when it gets
 @dataclass(frozen=True)
 class Attack:
     name: str  # hostile/<name>.py
-    file: str  # the name it is handed in as
+    file: str  # the name it is handed in as (one of FILES: the hostile file is a snippet)
     targets: tuple[str, ...]  # the graded functions it attacks
     deserves: str  # their due: "nothing" (as if they raised) or "garbage" (as if they returned NaN)
     stopped_by: str  # what stops it (a layer, a mechanism)
@@ -162,16 +163,11 @@ CONTROL = {
     "network": "the listeners on the host are contacted",
     "daemons": "processes outlive the grading",
 }
-# attacks that still get through (docs/threat-model.md, "Not defended"): their tests
-# xfail while the gap is open, and fail once it is closed, to be made plain tests
-GAPS = {a.name: a for a in [
-    _a("hidden_loop", ACT, "relu tanh leaky_relu", "nothing",
-       "nothing: the vectorization check counts lines inside the worker, which the student "
-       "controls; a loop hidden from its counter (sys.settrace off and on, a thread, exec'd "
-       "code) earns the vectorization points"),
-]}
 # attacks that a test of their own judges (what they wrote, not what they scored)
 MEASURED = {a.name: a for a in [
+    _a("hidden_loop", ACT, "relu tanh leaky_relu", "nothing",
+       "the line counter: sys.settrace is a guard in the worker (off and on = tampering), "
+       "threads the call starts are traced, exec'd code counts as the student's"),
     _a("fill_disk", DEAD, "relu_activity", "nothing",
        "the worker's folder is a tmpfs of Limits.disk_bytes (its own mount namespace); "
        "bubblewrap's /tmp is one of that size too; RLIMIT_FSIZE caps each file"),
@@ -181,6 +177,15 @@ CASES = [pytest.param(a, layer, id=f"{a.name}-{layer}") for a in ATTACKS for lay
 
 
 # --- submissions ---------------------------------------------------------------------------
+def hostile_text(attack: Attack) -> str:
+    """The file the attack hands in: a snippet put into the reference's file (its code
+    first, where it runs as the module is imported), or the hostile file as it is."""
+    text = (HOSTILE / f"{attack.name}.py").read_text()
+    if attack.file not in FILES:
+        return text
+    return compose((REFERENCE / attack.file).read_text(), text, code_at="top")
+
+
 def hostile_submission(arena: Arena, attack: Attack, layer: str, index: int) -> Submission:
     """The reference's four files with the hostile one in, as a folder of the class."""
     folder = arena.prepare(layer, attack.name)
@@ -188,8 +193,8 @@ def hostile_submission(arena: Arena, attack: Attack, layer: str, index: int) -> 
         (folder / name).write_bytes((REFERENCE / name).read_bytes())
     if attack.stub:
         (folder / attack.stub).write_bytes((STUBS / attack.stub).read_bytes())
-    text = (HOSTILE / f"{attack.name}.py").read_text()
-    (folder / attack.file).write_text(arena.fill(text, layer, attack.name, index))
+    text = arena.fill(hostile_text(attack), layer, attack.name, index)
+    (folder / attack.file).write_text(text)
     submission = read(folder, FILES)
     assert not submission.error, submission.error
     return submission
@@ -207,16 +212,14 @@ def garbage_submission() -> Submission:
     files = {}
     for name in FILES:
         source = (REFERENCE / name).read_text()
-        lines = source.splitlines(keepends=True)
-        for node in reversed(ast.parse(source).body):
+        garbage = []
+        for node in ast.parse(source).body:
             if isinstance(node, ast.FunctionDef) and rubric.files.get(node.name) == name:
                 body = GARBAGE.get(name, "return np.full(np.shape(x), np.nan)")
                 if node.name == "calculate_gain":
                     body = "return float('nan')"
-                args = ast.unparse(node.args)
-                lines[node.lineno - 1:node.end_lineno] = [f"def {node.name}({args}):\n",
-                                                          f"    {body}\n"]
-        files[name] = "".join(lines).encode()
+                garbage.append(f"def {node.name}({ast.unparse(node.args)}):\n    {body}\n")
+        files[name] = compose(source, "\n\n".join(garbage)).encode()
     return Submission("garbage", REFERENCE, files)
 
 
@@ -282,7 +285,7 @@ def run(arena: Arena) -> Run:
             submission = hostile_submission(arena, attack, layer, index)
             out.before[(layer, attack.name)] = arena.outside(layer, attack.name)
             jobs.append(((layer, attack.name), submission, layer, arena.marker(layer, index)))
-    for offset, gap in enumerate([*GAPS.values(), *MEASURED.values()]):
+    for offset, gap in enumerate(MEASURED.values()):
         for layer in layers:
             submission = hostile_submission(arena, gap, layer, len(ATTACKS) + offset)
             jobs.append(((layer, gap.name), submission, layer, None))
@@ -439,23 +442,19 @@ def test_without_a_sandbox_the_control_attacks_do_get_out(run: Run, name: str) -
         f"without a sandbox, expected: {CONTROL[name]}\n{report(entry, attack.targets)}"
 
 
-def known_gap(holds: bool, gap: Attack) -> None:
-    __tracebackhide__ = True
-    if holds:
-        pytest.fail(f"{gap.name} no longer gets through ({gap.stopped_by}): "
-                    "make this a plain test and move it to ATTACKS")
-    pytest.xfail(f"known gap, {gap.name} is stopped by {gap.stopped_by}")
-
-
 @pytest.mark.parametrize("layer", LAYERS)
 def test_a_loop_hidden_from_the_line_counter_earns_no_vectorization_points(
         run: Run, layer: str) -> None:
-    gap = GAPS["hidden_loop"]
-    entry = graded(run, gap, layer)
-    scores = {t["function"]: t["score"] for t in entry["tests"] if t["check"] == "vectorized"}
+    attack = MEASURED["hidden_loop"]
+    entry = graded(run, attack, layer)
+    vectorized = {t["function"]: t for t in entry["tests"] if t["check"] == "vectorized"}
     values = {t["function"]: t["status"] for t in entry["tests"] if t["check"] == "values"}
-    assert {values[f] for f in gap.targets} == {"passed"}, "the loops should compute right"
-    known_gap(all(scores[f] == 0.0 for f in gap.targets), gap)
+    assert {values[f] for f in attack.targets} == {"passed"}, "the loops should compute right"
+    for name, test in vectorized.items():
+        if name in attack.targets:
+            assert test["score"] == 0.0, test
+        else:
+            assert test["score"] == test["max_score"], test
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -482,17 +481,17 @@ def test_the_baselines_are_broken_in_every_attacked_function(run: Run) -> None:
 
 def test_every_hostile_file_is_an_attack_of_the_suite() -> None:
     assert len(ATTACKS) >= 20
-    assert sorted(p.stem for p in HOSTILE.glob("*.py")) == sorted([*BY_NAME, *GAPS, *MEASURED])
-    for attack in [*ATTACKS, *GAPS.values(), *MEASURED.values()]:
+    assert sorted(p.stem for p in HOSTILE.glob("*.py")) == sorted([*BY_NAME, *MEASURED])
+    for attack in [*ATTACKS, *MEASURED.values()]:
         text = (HOSTILE / f"{attack.name}.py").read_text()
-        compile(text, attack.name, "exec")
+        compile(hostile_text(attack), attack.name, "exec")
         assert text.startswith('"""'), f"{attack.name} should say what it attempts"
-        if attack.file in FILES:  # a whole student file: every graded function is defined
-            source = (REFERENCE / attack.file).read_text()
-            wanted = {n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)
-                      and not n.name.startswith("_")}
-            defined = {n.name for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)}
-            assert wanted <= defined, f"{attack.name} lacks {wanted - defined}"
+        if attack.file in FILES:  # a snippet: only what it changes in the reference's file
+            reference = ast.parse((REFERENCE / attack.file).read_text()).body
+            same = [getattr(n, "name", ast.unparse(n)[:40]) for n in ast.parse(text).body
+                    if not isinstance(n, (ast.Import, ast.ImportFrom))
+                    and any(ast.dump(n) == ast.dump(r) for r in reference)]
+            assert not same, f"{attack.name} repeats the reference's {same}"
         unknown = set(re.findall(r"@([A-Z_]+)@", text)) - set(PLACEHOLDER.findall(text))
         assert unknown <= {"NAME"}, f"{attack.name}: placeholders the arena cannot fill"
 

@@ -1,23 +1,15 @@
 """relu_activity() forks in a loop.
 
 Hostile submission (tests/attacks): the reference's dead_relu.py with relu_activity()
-replaced by the attack below. A student could hand this file in as it is; the attack
-suite fills in the @NAME@ placeholders (paths and ports of the test's own canaries)
-before grading it.
+replaced by the code below (tests/compose.py). A student could hand that file in as it
+is; the attack suite fills in the @NAME@ placeholders (paths and ports of the test's own
+canaries) before grading it.
 
 Each child sleeps under the marker name and would later write REACH. The
 flood is bounded (200 children) so that a grader without a sandbox survives
 it; seccomp refuses the first fork already.
 """
 # ruff: noqa
-
-from __future__ import annotations
-
-import numbers
-from collections.abc import Sequence
-
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
 
 import os
 import time
@@ -32,9 +24,6 @@ def _mark() -> None:
     import ctypes
 
     ctypes.CDLL(None).prctl(15, MARKER.encode(), 0, 0, 0)
-
-
-__all__ = ["dead_relu_mask", "relu_activity"]
 
 
 def relu_activity(weights, biases, X, batch_size=1024):
@@ -60,97 +49,3 @@ def relu_activity(weights, biases, X, batch_size=1024):
             os._exit(0)
         children += 1
     raise RuntimeError(f"relu_activity forked {children} children ({len(refused)} refusals)")
-
-
-def dead_relu_mask(
-    weights: Sequence[ArrayLike],
-    biases: Sequence[ArrayLike],
-    X: ArrayLike,
-    batch_size: int = 1024,
-) -> list[NDArray[np.bool_]]:
-    r"""For each layer and unit, True when its pre-activation is <= 0 for every sample.
-
-    .. math:: \operatorname{dead}_{l,j} = \forall i:\ (a_l)_{ij} \le 0
-
-    Returns one bool array of shape ``(n_{l+1},)`` per layer.
-
-    >>> weights = [np.array([[1.0, -1.0]]), np.array([[1.0], [1.0]])]
-    >>> biases = [np.array([0.0, -5.0]), np.array([-10.0])]
-    >>> dead_relu_mask(weights, biases, np.array([[-1.0], [1.0], [2.0], [3.0]]))
-    [array([False,  True]), array([ True])]
-    """
-    counts, _ = _positive_counts(weights, biases, X, batch_size)
-    return [count == 0 for count in counts]
-
-
-def _positive_counts(
-    weights: Sequence[ArrayLike],
-    biases: Sequence[ArrayLike],
-    X: ArrayLike,
-    batch_size: int,
-) -> tuple[list[NDArray[np.int64]], int]:
-    """Per layer, how many samples make each unit's pre-activation > 0; and n_samples."""
-    layers = _checked_layers(weights, biases)
-    samples = np.asarray(X)  # no copy for an ndarray; batches are converted one by one
-    if samples.ndim != 2 or samples.shape[0] < 1:
-        raise ValueError(
-            "Expected X of shape (n_samples, n_0) with n_samples >= 1 but got "
-            f"X with shape {samples.shape}"
-        )
-    if layers and samples.shape[1] != layers[0][0].shape[0]:
-        raise ValueError(
-            f"Expected X with {layers[0][0].shape[0]} columns (weights[0] has shape "
-            f"{layers[0][0].shape}) but got X with shape {samples.shape}"
-        )
-    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, numbers.Integral):
-        raise TypeError(
-            "Expected batch_size to be an integer >= 1 but got "
-            f"batch_size={batch_size!r} (type={type(batch_size).__name__})"
-        )
-    if batch_size < 1:
-        raise ValueError(
-            "Expected batch_size to be an integer >= 1 but got "
-            f"batch_size={batch_size!r} (type={type(batch_size).__name__})"
-        )
-
-    counts = [np.zeros(w.shape[1], dtype=np.int64) for w, _ in layers]
-    n_samples = samples.shape[0]
-    for start in range(0, n_samples, int(batch_size)):
-        h = samples[start : start + int(batch_size)].astype(np.float64)
-        for count, (w, b) in zip(counts, layers, strict=True):
-            a = h @ w + b
-            count += np.count_nonzero(a > 0, axis=0)
-            h = np.maximum(a, 0.0)
-    return counts, n_samples
-
-
-def _checked_layers(
-    weights: Sequence[ArrayLike], biases: Sequence[ArrayLike]
-) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
-    """The layers as float64 (weight, bias) pairs, after checking that the shapes chain."""
-    if len(weights) != len(biases):
-        raise ValueError(
-            "Expected one bias per weight matrix but got "
-            f"{len(weights)} weight matrices and {len(biases)} biases"
-        )
-    layers: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
-    for index, (weight, bias) in enumerate(zip(weights, biases, strict=True)):
-        w = np.asarray(weight, dtype=np.float64)
-        b = np.asarray(bias, dtype=np.float64)
-        if w.ndim != 2:
-            raise ValueError(
-                f"Expected weights[{index}] to be 2-D (n_in, n_out) but got shape {w.shape}"
-            )
-        if b.shape != (w.shape[1],):
-            raise ValueError(
-                f"Expected biases[{index}] of shape ({w.shape[1]},) to match "
-                f"weights[{index}] of shape {w.shape} but got shape {b.shape}"
-            )
-        if layers and layers[-1][0].shape[1] != w.shape[0]:
-            raise ValueError(
-                f"Expected weights[{index}] to have {layers[-1][0].shape[1]} rows "
-                f"(weights[{index - 1}] has {layers[-1][0].shape[1]} columns) "
-                f"but got shape {w.shape}"
-            )
-        layers.append((w, b))
-    return layers
