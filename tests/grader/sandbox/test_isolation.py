@@ -24,10 +24,11 @@ import pytest
 import scipy
 
 from grader import sandbox
+from tests.needs import missing
 
-# Every layer detect() finds, and always the in-process one (namespaces +
-# Landlock + seccomp), even where bubblewrap would be preferred.
-LAYERS = sorted(set(sandbox.detect()) | {"landlock"}, key=sandbox.LAYERS.index)
+# Every layer, the in-process one (namespaces + Landlock + seccomp) included even where
+# bubblewrap would be preferred; one this machine cannot run is skipped (CI: fails).
+LAYERS = list(sandbox.LAYERS)
 
 ZYGOTE = r"""
 import json, os, select, signal, sys, time
@@ -149,10 +150,10 @@ def assert_blocked(report: dict[str, Any], *names: str) -> None:
 
 @pytest.fixture(params=LAYERS)
 def layer(request: pytest.FixtureRequest) -> str:
-    """Each layer under test must be usable here: a failure, not a skip, if it is not."""
+    """Each layer under test must be usable here (under CI: a failure if it is not)."""
     if request.param not in sandbox.detect():
         reason = sandbox.probe(request.param)
-        pytest.fail(f"layer {request.param} does not work on this machine: {reason}")
+        missing(f"layer {request.param} does not work on this machine: {reason}")
     return str(request.param)
 
 
