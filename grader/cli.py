@@ -60,10 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     grade = commands.add_parser(
-        "grade", help="grade submissions (folders, zips, class folders)",
+        "grade", help="grade submissions (folders, zips, notebooks, class folders)",
         description="Grade submissions and write the results. A PATH is a submission folder "
-                    "(holding any of the student files), a .zip of one, or a class folder "
-                    "whose sub-folders (or zips) are the submissions, one per student.",
+                    "(holding any of the student files), a .zip of one, a Jupyter notebook "
+                    "(.ipynb), or a class folder whose sub-folders, zips or notebooks are the "
+                    "submissions, one per student.",
         epilog="exit codes: 0 all graded, 1 some submission could not be graded, "
                "2 bad arguments, 3 grader failure",
     )
