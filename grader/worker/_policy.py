@@ -10,9 +10,11 @@ told exactly which name it used.
 
 Who is charged: the graded function whose own code (or a helper of its own) calls
 the forbidden name. When the call happens inside *another* graded function (swish
-calling the student's sigmoid, which uses ``expit``), that other function is the one
-charged, in its own tests; here the stand-in computes the real thing where it
-exists (scipy.special), so the caller is judged on its own code. Forbidden calls
+calling the student's sigmoid, which uses ``expit``) that was already charged for
+that name in its own tests (graded functions are called in the registry's order,
+sigmoid before swish), the stand-in computes the real thing where it exists
+(scipy.special), so the caller is judged on its own code. A name used only on a
+path that the other function's own tests never take is charged to the caller. Forbidden calls
 while a file is being imported (plots and checks left at module level) do nothing
 and return a stand-in, as they would in a notebook that is graded cell by cell.
 """
@@ -36,6 +38,7 @@ class _Context:
     graded: Any = None  # the code object of the graded function being called, if known
     others: frozenset[Any] = frozenset()  # the code objects of the other graded functions
     real: dict[str, Any] = {}  # dotted name -> real object, where graded code may reach it
+    charged: set[tuple[Any, str]] = set()  # (graded code, name) refused in its own call
 
 
 CONTEXT = _Context()
@@ -67,8 +70,12 @@ class Forbidden:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if CONTEXT.importing:
             return Inert(self._name)
-        if _inside_another_graded_function(sys._getframe(1)):
-            real = _real(self._name)
+        other = _other_graded_function(sys._getframe(1))
+        if other is None:
+            if CONTEXT.graded is not None:
+                CONTEXT.charged.add((CONTEXT.graded, self._name))
+        elif (other, self._name) in CONTEXT.charged:
+            real = CONTEXT.real.get(self._name)
             if real is not None:
                 return real(*args, **kwargs)
         raise NotAllowedError(self._name)
@@ -108,24 +115,20 @@ class Inert:
         return f"<not run: {self._name}>"
 
 
-def _inside_another_graded_function(frame: Any) -> bool:
-    """Whether, walking out from ``frame``, another graded function's frame comes before
-    the graded function's own (or the graded function's is not on the stack at all
-    because its code is unknown: then nobody else is charged)."""
+def _other_graded_function(frame: Any) -> Any:
+    """The code of another graded function whose frame comes, walking out from
+    ``frame``, before the called graded function's own; None if there is none (the
+    use is the called function's own, or its code is unknown)."""
     if CONTEXT.graded is None:
-        return False
+        return None
     while frame is not None:
         code = frame.f_code
         if code is CONTEXT.graded:
-            return False
+            return None
         if code in CONTEXT.others:
-            return True
+            return code
         frame = frame.f_back
-    return False
-
-
-def _real(name: str) -> Any:
-    return CONTEXT.real.get(name)
+    return None
 
 
 class _ForbiddenModule(types.ModuleType):

@@ -84,6 +84,22 @@ def sigmoid(x):
 
     return np.vectorize(one, otypes=[x.dtype])(x)
 """),
+    _m("sigmoid_expit_hidden_in_relu", ACT, "sigmoid", "policy",
+       "expit on a path of relu that relu's own tests never take, used by sigmoid: the "
+       "library call is sigmoid's.", """
+from scipy.special import expit
+
+
+def relu(x, _logistic=False):
+    x = _float_array(x)
+    if _logistic:
+        return expit(x)
+    return np.where(x > 0, x, 0.0)
+
+
+def sigmoid(x):
+    return relu(x, _logistic=True)
+"""),
     _m("sigmoid_expit_called_by_swish", ACT, "sigmoid", "policy",
        "expit in sigmoid costs sigmoid; swish, which calls sigmoid, is judged on its own code.",
        """
