@@ -48,17 +48,14 @@ def make_class(folder: Path, students: int) -> Path:
 
 def make_baseline_class(folder: Path, students: int) -> list[Path]:
     """Each submission beside a copy of the public tests, as an in-process autograder runs."""
-    folders = []
-    for i in range(students):
-        target = folder / f"student{i:03d}"
-        shutil.copytree(SOURCES[i % len(SOURCES)], target)
+    folders = sorted(make_class(folder, students).iterdir())
+    for target in folders:
         for name in PUBLIC:
             source = ASSIGNMENT / name
             if source.is_dir():
                 shutil.copytree(source, target / name)
             else:
                 shutil.copy2(source, target / name)
-        folders.append(target)
     return folders
 
 

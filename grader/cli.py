@@ -116,16 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Gradescope's autograder: `build OUT.zip` writes the zip to upload in "
                     "a programming assignment's settings (it holds the hidden tests: keep it "
                     "private); `run` is what that zip's run_autograder calls.")
-    gradescope_commands = gradescope.add_subparsers(dest="gradescope_command", metavar="COMMAND",
-                                                    required=True)
-    build = gradescope_commands.add_parser("build", help="write the autograder zip")
-    build.add_argument("out", type=Path, metavar="OUT.zip")
-    build.add_argument("--assignment", default="activations", help="(default: activations)")
-    run = gradescope_commands.add_parser("run", help="grade ROOT/submission into "
-                                         "ROOT/results/results.json")
-    run.add_argument("--root", type=Path, default=None,
-                     help="(default: $GRADER_AUTOGRADER_ROOT or /autograder)")
-    run.add_argument("--assignment", default="activations", help="(default: activations)")
+    from grader.gradescope import register as register_gradescope
+
+    register_gradescope(gradescope.add_subparsers(dest="gradescope_command", metavar="COMMAND",
+                                                  required=True))
 
     from grader.nbgrader.cli import register as register_nbgrader
 
@@ -143,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "release":
             return _release(args)
         if args.command == "gradescope":
-            return _gradescope(args)
+            from grader.gradescope import command as gradescope_command
+
+            return gradescope_command(args)
         if args.command == "nbgrader":
             from grader.nbgrader.cli import run as run_nbgrader
 
@@ -165,18 +161,6 @@ def _release(args: argparse.Namespace) -> int:
 
     written = release(args.assignment, args.out)
     print(f"wrote {len(written)} files to {args.out}")
-    return EXIT_OK
-
-
-def _gradescope(args: argparse.Namespace) -> int:
-    from grader import gradescope
-
-    if args.gradescope_command == "run":
-        root = args.root or Path(os.environ.get(gradescope.ROOT_VARIABLE, gradescope.DEFAULT_ROOT))
-        return gradescope.run(root, assignment=args.assignment)
-    path = gradescope.build_bundle(args.out, assignment=args.assignment)
-    print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment "
-          "(it holds the hidden tests: keep it private)")
     return EXIT_OK
 
 

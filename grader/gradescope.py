@@ -263,25 +263,37 @@ def run(root: Path, *, assignment: str = "activations") -> int:
     return 0
 
 
+def register(commands: Any) -> None:
+    """Add ``run`` and ``build`` to ``commands`` (argparse sub-parsers): used by
+    ``python -m grader.gradescope`` and by ``grader gradescope``."""
+    runner = commands.add_parser("run", help="grade ROOT/submission into "
+                                 "ROOT/results/results.json")
+    runner.add_argument("--root", type=Path, default=None,
+                        help=f"(default: ${ROOT_VARIABLE} or {DEFAULT_ROOT})")
+    runner.add_argument("--assignment", default="activations", help="(default: activations)")
+    builder = commands.add_parser("build", help="write the autograder zip")
+    builder.add_argument("out", type=Path, metavar="OUT.zip")
+    builder.add_argument("--assignment", default="activations", help="(default: activations)")
+
+
+def command(args: argparse.Namespace) -> int:
+    """Carry out a parsed ``run`` or ``build`` (``args.gradescope_command``)."""
+    if args.gradescope_command == "run":
+        root = args.root or Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
+        return run(root, assignment=args.assignment)
+    path = build_bundle(args.out, assignment=args.assignment)
+    print(f"wrote {path}: upload it as the autograder of a Gradescope programming "
+          "assignment (it holds the hidden tests: keep it private)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.gradescope",
                                      description="Gradescope autograder: run or build.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    runner = commands.add_parser("run", help="grade ROOT/submission into ROOT/results")
-    runner.add_argument("--root", type=Path,
-                        default=Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT)))
-    runner.add_argument("--assignment", default="activations")
-    builder = commands.add_parser("build", help="write the autograder zip")
-    builder.add_argument("out", type=Path, metavar="OUT.zip")
-    builder.add_argument("--assignment", default="activations")
+    register(parser.add_subparsers(dest="gradescope_command", required=True))
     args = parser.parse_args(argv)
     try:
-        if args.command == "run":
-            return run(args.root, assignment=args.assignment)
-        path = build_bundle(args.out, assignment=args.assignment)
-        print(f"wrote {path}: upload it as the autograder of a Gradescope programming "
-              "assignment (it holds the hidden tests: keep it private)")
-        return 0
+        return command(args)
     except UsageError as exc:
         print(f"grader: error: {exc}", file=sys.stderr)
         return 2

@@ -177,7 +177,6 @@ class Worker:
         self.reader = _wire.Reader(channel)
         self.root = ""
         self.modules: dict[str, Any] = {}
-        self.graded: set[str] = set()  # the names of all graded functions (op_import)
 
     def serve(self) -> None:
         while True:
@@ -217,7 +216,9 @@ class Worker:
         import importlib
 
         name = str(header["module"])
-        self.graded = {str(n) for n in header.get("graded", ())} or self.graded
+        _policy.CONTEXT.modules = self.modules  # for the stand-ins: see _policy
+        _policy.CONTEXT.names = {str(n) for n in header.get("graded", ())} or \
+            _policy.CONTEXT.names
         _policy.CONTEXT.importing = True
         try:
             module = importlib.import_module(name)
@@ -247,7 +248,7 @@ class Worker:
         errors: set[str] = set()
         counter = _Counter(self.root) if header.get("trace") else None
         memory = bool(header.get("memory"))
-        self._charge(function)
+        _policy.CONTEXT.graded = getattr(function, "__code__", None)
         peak = None
         try:
             with np.errstate(all="call", under="ignore", call=lambda kind, flag: errors.add(kind)):
@@ -286,17 +287,6 @@ class Worker:
             "peak_bytes": peak,
         }
 
-    def _charge(self, function: Any) -> None:
-        """Tell the import policy which graded function is called, and the others."""
-        context = _policy.CONTEXT
-        context.graded = getattr(function, "__code__", None)
-        others = set()
-        for module in self.modules.values():
-            for name in self.graded:
-                code = getattr(getattr(module, name, None), "__code__", None)
-                if code is not None and code is not context.graded:
-                    others.add(code)
-        context.others = frozenset(others)
 
     def _describe(self, exc: BaseException) -> dict:
         where = []

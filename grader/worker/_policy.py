@@ -36,9 +36,16 @@ class _Context:
 
     importing = False
     graded: Any = None  # the code object of the graded function being called, if known
-    others: frozenset[Any] = frozenset()  # the code objects of the other graded functions
+    modules: dict[str, Any] = {}  # the submission's imported modules (the worker's own dict)
+    names: set[str] = set()  # the names of all graded functions
     real: dict[str, Any] = {}  # dotted name -> real object, where graded code may reach it
     charged: set[tuple[Any, str]] = set()  # (graded code, name) refused in its own call
+
+    def others(self) -> set[Any]:
+        """The code objects of the graded functions other than the one being called."""
+        codes = {getattr(getattr(module, name, None), "__code__", None)
+                 for module in self.modules.values() for name in self.names}
+        return codes - {None, self.graded}
 
 
 CONTEXT = _Context()
@@ -121,11 +128,12 @@ def _other_graded_function(frame: Any) -> Any:
     use is the called function's own, or its code is unknown)."""
     if CONTEXT.graded is None:
         return None
+    others = CONTEXT.others()
     while frame is not None:
         code = frame.f_code
         if code is CONTEXT.graded:
             return None
-        if code in CONTEXT.others:
+        if code in others:
             return code
         frame = frame.f_back
     return None

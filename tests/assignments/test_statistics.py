@@ -132,7 +132,7 @@ DENSITY_MAX = {"normal": 1 / math.sqrt(2 * math.pi), "uniform": 1 / (2 * SQRT3)}
 
 
 def test_the_shape_test_fails_correct_weights_with_probability_at_most_alpha() -> None:
-    n = suite.N // suite.FAN_OUT * suite.KS_FAN_OUT
+    n = suite.N  # the shape test judges the scale test's draw
     # p < ALPHA means sqrt(n) D beyond Kolmogorov's 1 - ALPHA quantile; for finite n and
     # standardized data (Lilliefors) that has probability below ALPHA
     assert special.kolmogorov(math.sqrt(n) * _ks_critical(n)) == pytest.approx(ALPHA, rel=1e-6)
@@ -148,7 +148,7 @@ def test_the_shape_test_misses_the_wrong_family_with_probability_at_most_1e_9(
     everywhere, but with probability 2 exp(-2 n t^2). Then at any x
     D >= |G(x) - F(x)| - max g (|m| + |s - 1| |x|) - t, and the test rejects if that
     exceeds the critical D."""
-    n = suite.N // suite.FAN_OUT * suite.KS_FAN_OUT
+    n = suite.N  # the shape test judges the scale test's draw
     critical = _ks_critical(n)
     z = -float(special.ndtri(1e-12))
     m = z / math.sqrt(n)
