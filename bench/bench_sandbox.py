@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader.proxy import Zygote, _Worker  # noqa: E402
+from grader.proxy import _Worker  # noqa: E402
 from grader.sandbox import LAYERS, Limits, detect  # noqa: E402
+from grader.zygote import Zygote  # noqa: E402
 
 
 def one_start(zygote: Zygote) -> float:

@@ -13,7 +13,7 @@ A case that fails records its message and the check goes on with the next.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -66,3 +66,24 @@ class Cases:
 
 def worst(statuses: Iterator[str] | list[str]) -> str:
     return min(statuses, key=SEVERITY.index, default="passed")
+
+
+@dataclass
+class Outcome:
+    """What one (function, check) of a submission earned, as the rubric scores it."""
+
+    function: str
+    check: str
+    fraction: float
+    status: str
+    messages: list[str] = field(default_factory=list)
+    internal: str = ""  # traceback of a grader bug, for the instructor's log only
+
+
+def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:
+    """The messages of a check's failed cases, the first few, bounded in size."""
+    unique = list(dict.fromkeys(messages))
+    text = "\n".join(unique[:shown])
+    if len(unique) > shown:
+        text += f"\n(... and {len(unique) - shown} more failing case(s) of this check)"
+    return text if len(text) <= cap else text[: cap - 4] + " ..."

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.settings import Settings
 from grader.submission import FILE_CAP, Submission, SubmissionReadError
 
 NOTEBOOK_CAP = 32 << 20  # bytes of one .ipynb (plots make notebooks large)
@@ -65,8 +66,6 @@ class Cell:
 
 def read_notebook(path: Path, submission: Submission) -> None:
     """Fill ``submission.files`` from the notebook at ``path`` (see the module text)."""
-    from grader.runner import Settings  # late: runner imports submission, which imports us
-
     try:
         size = path.stat().st_size
         if size > NOTEBOOK_CAP:

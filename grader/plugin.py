@@ -14,12 +14,11 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from grader.cases import CaseResult, Cases
+from grader.cases import CaseResult, Cases, Outcome
 from grader.errors import CheckFailed, StudentCodeError
 from grader.proxy import Student
 
@@ -27,16 +26,6 @@ INTERNAL = ("the grader could not run this check (an internal error); your instr
             "has been told")
 
 Check = Callable[[Any, Student, Cases], None]
-
-
-@dataclass
-class Outcome:
-    function: str
-    check: str
-    fraction: float
-    status: str
-    messages: list[str] = field(default_factory=list)
-    internal: str = ""  # traceback of a grader bug, for the instructor's log only
 
 
 class Grade:
@@ -129,12 +118,3 @@ class GradingPlugin:
                 return True
             deliver(self._grade.outcomes)
         return True
-
-
-def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:
-    """The messages of a check's failed cases, the first few, bounded in size."""
-    unique = list(dict.fromkeys(messages))
-    text = "\n".join(unique[:shown])
-    if len(unique) > shown:
-        text += f"\n(... and {len(unique) - shown} more failing case(s) of this check)"
-    return text if len(text) <= cap else text[: cap - 4] + " ..."

@@ -1,7 +1,7 @@
 """The trusted side of the worker: start it, feed it a submission, call functions.
 
-A :class:`Zygote` is one pre-warmed worker process (numpy already imported) that
-forks a fresh worker per submission in a few milliseconds. A :class:`Student`
+A :class:`~grader.zygote.Zygote` is one pre-warmed worker process that forks a fresh
+worker per submission in a few milliseconds. A :class:`Student`
 is the hidden tests' handle on one submission: ``student.call("relu", x)`` sends
 the call to that submission's worker and returns a :class:`Call` built only from
 validated data, or raises a :class:`~grader.errors.StudentCodeError`.
@@ -15,29 +15,18 @@ wall-clock budget.
 
 from __future__ import annotations
 
-import json
-import os
 import select
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from grader import errors, sandbox
-from grader.sandbox import Limits
+from grader import errors
 from grader.worker import _wire
+from grader.zygote import Zygote
 
-WORKER_MAIN = Path(__file__).with_name("worker") / "_main.py"
-ALLOWED_PACKAGES = ("numpy", "scipy")
 RESULT_CAP = 256 << 20  # bytes a worker may send back in one reply
 
 
@@ -52,128 +41,6 @@ class Call:
     modified: tuple[int, ...]  # indices of array arguments the call changed
     events: int | None  # Python calls+lines run in the student's files (if traced)
     peak_bytes: int | None = None  # most memory numpy and Python held during the call
-
-
-def allowed_packages_dir() -> Path:
-    """A private folder with links to the packages graded code may import."""
-    folder = Path(tempfile.mkdtemp(prefix="grader-site-"))
-    for name in ALLOWED_PACKAGES:
-        spec = find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        package = Path(next(iter(spec.submodule_search_locations)))
-        for sibling in (package, package.with_name(name + ".libs")):
-            if sibling.exists():
-                (folder / sibling.name).symlink_to(sibling)
-    return folder
-
-
-class Zygote:
-    """One pre-warmed worker process that forks a worker per submission.
-
-    ``layer`` is the sandbox (:mod:`grader.sandbox`): "bubblewrap" runs the zygote
-    under bwrap and confines each worker further; "landlock" confines each worker
-    with namespaces, Landlock and seccomp; "none" only separates the processes.
-    """
-
-    def __init__(self, *, layer: str = "none", limits: Limits | None = None,
-                 python: str = sys.executable, start_seconds: float = 60.0) -> None:
-        self.site = allowed_packages_dir()
-        self.layer = layer
-        limits = limits or Limits()
-        self.policy = None if layer == "none" else sandbox.policy_for(
-            layer, limits, [self.site], [], python=python)
-        ours, theirs = socket.socketpair()
-        env = dict(sandbox.ENV, PATH=os.environ.get("PATH", "/usr/bin:/bin"))
-        debug = os.environ.get("GRADER_DEBUG_WORKER")
-        argv = [python, "-I", "-S", str(WORKER_MAIN), str(self.site), str(theirs.fileno())]
-        if layer == "bubblewrap":
-            argv = sandbox.bwrap_argv(python, [self.site], unprivileged=os.geteuid() == 0,
-                                      tmp_bytes=limits.disk_bytes) + argv[1:]
-        self.process = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=None if debug else subprocess.DEVNULL,
-            pass_fds=(theirs.fileno(),),
-            env=env,
-        )
-        theirs.close()
-        self.control = ours
-        self.reader = _wire.Reader(ours)
-        self.start_seconds = start_seconds
-        self.owner = os.getpid()  # the process that started it (and must reap it)
-
-    @property
-    def alive(self) -> bool:
-        """Whether the zygote process still runs (also in a forked child that adopted it)."""
-        if os.getpid() == self.owner:
-            return self.process.poll() is None
-        try:
-            with open(f"/proc/{self.process.pid}/stat", "rb") as stat:
-                state = stat.read().rpartition(b")")[2].split()[0]
-        except (OSError, IndexError):
-            return False
-        return state not in (b"Z", b"X")
-
-    def hand_over(self) -> None:
-        """In the process that started it, once a forked child has adopted it: let go of
-        the control channel (the child's closing it ends the zygote); :meth:`reap` later."""
-        self.control.close()
-
-    def reap(self, seconds: float = 10.0) -> None:
-        """After :meth:`hand_over`: wait for the zygote to end (kill it if it does not)."""
-        try:
-            self.process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.site, ignore_errors=True)
-
-    def _request(self, message: dict[str, Any], fds: list[int] = ()) -> dict[str, Any]:  # type: ignore[assignment]
-        try:
-            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
-            ready, _, _ = select.select([self.control], [], [], self.start_seconds)
-            if not ready:
-                raise errors.WorkerError("the worker process did not answer")
-            header, _ = _wire.recv(self.reader, 0)
-        except (OSError, EOFError, _wire.WireError) as exc:
-            raise errors.WorkerError(
-                f"the worker process failed ({exc}); run with GRADER_DEBUG_WORKER=1 to see why"
-            ) from None
-        return header
-
-    def spawn(self) -> tuple[socket.socket, int]:
-        ours, theirs = socket.socketpair()
-        try:
-            reply = self._request({"op": "spawn", "policy": self.policy}, [theirs.fileno()])
-        finally:
-            theirs.close()
-        if "pid" not in reply:
-            ours.close()
-            raise errors.WorkerError(str(reply.get("error", "the worker could not be started")))
-        return ours, int(reply["pid"])
-
-    def kill(self, pid: int) -> None:
-        self._request({"op": "kill", "pid": pid})
-
-    def status(self, pid: int) -> str:
-        return str(self._request({"op": "status", "pid": pid}).get("status", "unknown"))
-
-    def close(self) -> None:
-        self.control.close()
-        try:
-            self.process.wait(timeout=5)  # in an adopting child: returns at once (not ours)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.site, ignore_errors=True)
-
-    def __enter__(self) -> Zygote:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _Worker:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.cases import worst
+from grader.cases import Outcome, feedback, worst
 from grader.errors import RubricError
-from grader.plugin import Outcome, feedback
 
 if sys.version_info >= (3, 11):
     import tomllib

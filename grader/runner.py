@@ -10,7 +10,6 @@ back as they finish.
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import os
 import queue
@@ -19,7 +18,6 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
@@ -27,37 +25,15 @@ from typing import Any
 
 import pytest
 
+from grader.cases import Outcome
 from grader.errors import GraderError
-from grader.plugin import GradingPlugin, Outcome
-from grader.proxy import Student, Zygote
-from grader.release import assignment_dir
+from grader.plugin import GradingPlugin
+from grader.proxy import Student
 from grader.rubric import Rubric
-from grader.sandbox import Limits
+from grader.settings import Settings  # noqa: F401 (also imported from here)
 from grader.submission import Submission
+from grader.zygote import close_zygotes, forget_zygotes, hand_over_zygote, shared_zygote
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a grading process needs to know; picklable (sent to the pool)."""
-
-    assignment: str = "activations"
-    root: Path | None = None  # folder holding the assignments (default: the installed one)
-    sandbox: str = "none"  # a layer sandbox.choose() returned
-    limits: Limits = field(default_factory=Limits)
-
-    @property
-    def folder(self) -> Path:
-        return assignment_dir(self.assignment, self.root)
-
-    @property
-    def grading(self) -> Path:
-        return self.folder / "grading"
-
-    def rubric(self) -> Rubric:
-        return Rubric.load(self.grading / "rubric.toml")
-
-
-_zygotes: dict[tuple[str, Limits], Zygote] = {}
 _warm: set[Path] = set()  # hidden-suite folders already imported in this process
 
 
@@ -89,49 +65,20 @@ def warm_up(settings: Settings) -> None:
     _warm.add(grading)
 
 
-def shared_zygote(settings: Settings) -> Zygote:
-    """This process's zygote for these settings, started on first use and closed
-    (its temporary folder removed) when the process exits or :func:`close_zygotes`."""
-    key = (settings.sandbox, settings.limits)
-    zygote = _zygotes.get(key)
-    if zygote is None or not zygote.alive:
-        if zygote is not None:
-            zygote.close()
-        if not _zygotes:
-            atexit.register(close_zygotes)
-        zygote = _zygotes[key] = Zygote(layer=settings.sandbox, limits=settings.limits)
-    return zygote
-
-
-def close_zygotes() -> None:
-    """Close this process's zygotes (forked children skip atexit: they call this)."""
-    atexit.unregister(close_zygotes)
-    while _zygotes:
-        _, zygote = _zygotes.popitem()
-        zygote.close()
-
-
-def forget_zygotes(keep: tuple[str, Limits] | None = None) -> None:
-    """In a forked child: the parent's zygotes are the parent's to use and close, but
-    the one under ``keep``, which the parent handed over to this child."""
-    for key in [k for k in _zygotes if k != keep]:
-        del _zygotes[key]
-
-
 def grade_each(submissions: Iterable[Submission], settings: Settings,
                deliver: Callable[[dict[str, Any]], None]) -> None:
     """Grade submissions one after another in one pytest session (configuration and
     collection of the hidden suites paid once); ``deliver`` each entry when done."""
     rubric = settings.rubric()
-    limits = settings.limits
-    shared_zygote(settings)  # it imports numpy and scipy while pytest collects the suites
+    layer, limits = settings.sandbox, settings.limits
+    shared_zygote(layer, limits)  # it imports numpy and scipy while pytest collects the suites
 
     def passes() -> Iterator[tuple[Student, Callable[[list[Outcome]], None]]]:
         for submission in submissions:
             if submission.error:
                 deliver(_failed_entry(submission, rubric, submission.error))
                 continue
-            student = Student(submission.files, rubric.files, shared_zygote(settings),
+            student = Student(submission.files, rubric.files, shared_zygote(layer, limits),
                               call_seconds=limits.call_seconds,
                               import_seconds=2 * limits.call_seconds,
                               submission_seconds=limits.submission_seconds)
@@ -187,8 +134,19 @@ def _failed_entry(submission: Submission, rubric: Rubric, reason: str) -> dict[s
     }
 
 
+# pytest's own plugins the hidden suites do without. They are blocked on the command line,
+# not in the suites' pytest.ini: only there does "-p no:NAME" keep pytest from importing
+# them at all (unittest, pdb and xml alone cost 30 ms a grading process).
+UNUSED_PLUGINS = ("cacheprovider", "terminal", "logging", "warnings", "doctest", "junitxml",
+                  "pastebin", "unraisableexception", "threadexception", "stepwise",
+                  "legacypath", "unittest", "debugging", "faulthandler", "setuponly",
+                  "setupplan", "subtests")
+
+
 def _pytest_args(grading: Path) -> list[str]:
-    return [str(grading), "-c", str(grading / "pytest.ini"), "--rootdir", str(grading)]
+    blocked = [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
+    return [str(grading), "-c", str(grading / "pytest.ini"), "--rootdir", str(grading),
+            *blocked, "--assert=plain"]
 
 
 @contextmanager
@@ -259,7 +217,7 @@ def grade_all(
     in_flight: dict[int, str] = {}
     # One grading process: it adopts a zygote started here, whose start (numpy, scipy,
     # the sandbox) overlaps the fork; the caller may have started it even earlier.
-    handed = shared_zygote(settings) if workers == 1 else None
+    handed = shared_zygote(settings.sandbox, settings.limits) if workers == 1 else None
 
     def start(adopt: bool = False) -> None:
         process = context.Process(target=_grading_process,
@@ -271,8 +229,7 @@ def grade_all(
     for _ in range(workers):
         start(adopt=handed is not None)
     if handed is not None:
-        del _zygotes[(settings.sandbox, settings.limits)]
-        handed.hand_over()
+        hand_over_zygote(settings.sandbox, settings.limits)
     remaining = len(pending)
     try:
         while remaining:

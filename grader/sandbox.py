@@ -277,6 +277,15 @@ def probe(layer: str, python: str = sys.executable, timeout: float = 60.0) -> st
     return ""
 
 
+def likely(requested: str = "auto") -> str:
+    """The layer :func:`choose` will most likely return, guessed without running
+    anything, to start work under it early (nothing untrusted may run in it until
+    :func:`choose` agrees)."""
+    if requested != "auto":
+        return requested
+    return "bubblewrap" if shutil.which("bwrap") else "landlock"
+
+
 @functools.cache
 def detect(python: str = sys.executable) -> list[str]:
     """Usable layers here, best first (cached; ``detect.cache_clear()`` to probe again)."""

@@ -14,8 +14,8 @@ so float32 results are within one float32 ulp. Branches that ``np.where`` does n
 select are still evaluated, so each one only sees arguments it can handle
 (``expm1(minimum(x, 0))``, never ``exp(x)`` on the whole array).
 
-This file imports nothing but ``numpy`` and ``scipy.special.ndtr``, so it also works
-copied alone into a submission folder.
+This file imports nothing but ``numpy`` (it has its own normal CDF, :func:`ndtr`), so it
+also works copied alone into a submission folder.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr
 
 __all__ = [
     "SELU_ALPHA",
@@ -55,6 +54,13 @@ _GELU_A = (1.5957691216057308, -9.96930880911092e-17)
 _GELU_B = (0.07135481627260025, -6.175149918155315e-19)
 # |x| beyond which tanh-GELU's gate is exactly 0 or 1 in float64 (it is from |x| > 23).
 _GELU_TANH_CLIP = 100.0
+# The normal CDF: Phi(-x) underflows to 0 and Phi(x) rounds to 1 from |x| = 38.5.
+_NDTR_CLIP = 40.0
+_INV_SQRT_2PI = 0.3989422804014327  # 1 / sqrt(2 pi)
+# |x| < 2: the series terms x**(2n+1) / (2n+1)!! fall below 1e-17 of the sum by n = 29.
+_NDTR_SERIES = 1.0 / np.cumprod(np.arange(1.0, 60.0, 2.0))  # 1 / (2n+1)!!, n = 0..29
+# |x| >= 2: Laplace's continued fraction for Mills' ratio is within 1 ulp after 100 terms.
+_NDTR_FRACTION_TERMS = 100
 
 
 def _as_float64(x: ArrayLike) -> tuple[NDArray[np.float64], type[np.floating[Any]]]:
@@ -184,7 +190,7 @@ def gelu(x: ArrayLike, approximate: bool = False) -> FloatArray:
     .. math:: \tfrac12 x \bigl(1 + \tanh u\bigr) = x\,\sigma(2u), \qquad
               u = \sqrt{2/\pi}\,(x + 0.044715\,x^3).
 
-    :math:`\Phi` is ``scipy.special.ndtr`` (``1 + erf`` cancels for ``x < -8``), and
+    :math:`\Phi` is :func:`ndtr` (``1 + erf`` would cancel for ``x < -8``), and
     :math:`1 + \tanh u` is evaluated as :math:`2\sigma(2u)`, which keeps its
     relative accuracy for negative ``x``; see ``_gelu_tanh_gates`` for how ``2u`` is
     kept accurate enough for ``exp``.
@@ -199,6 +205,54 @@ def gelu(x: ArrayLike, approximate: bool = False) -> FloatArray:
         gate, _ = _gelu_tanh_gates(x64)
         return _result(x64 * gate, out)
     return _result(x64 * ndtr(x64), out)
+
+
+def _normal_pdf(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """phi(x) = exp(-x**2 / 2) / sqrt(2 pi), with x**2 / 2 exact (x split in two halves
+    whose squares are exact), so that exp's argument carries no rounding error."""
+    hi, lo = _split(np.clip(np.abs(x), 0.0, _NDTR_CLIP))
+    return _INV_SQRT_2PI * np.exp(-0.5 * (hi * hi)) * np.exp(-(hi * lo + 0.5 * (lo * lo)))
+
+
+def ndtr(x: ArrayLike) -> NDArray[np.float64]:
+    r"""The standard normal CDF :math:`\Phi(x)` in float64, vectorized, within 6e-15
+    relative everywhere and 1e-15 in the tails (where ``(1 + erf(x / sqrt 2)) / 2``
+    cancels and ``erfc`` loses ``x**2 * eps`` to the rounding of ``x**2``).
+
+    * :math:`|x| < 2`: :math:`\Phi(x) = \tfrac12 + \varphi(x)\sum_{n \ge 0}
+      x^{2n+1} / (2n+1)!!` (Marsaglia, 2004), a series of positive terms (for
+      :math:`x` just above :math:`-2`, the difference with :math:`\tfrac12`
+      magnifies its rounding 22 times: the 6e-15);
+    * :math:`|x| \ge 2`: :math:`\Phi(-|x|) = \varphi(x)\,R(|x|)` with Mills' ratio
+      :math:`R(z) = 1/(z + 1/(z + 2/(z + 3/(z + \dots))))` (Laplace's continued
+      fraction, evaluated from the back), and :math:`\Phi(|x|) = 1 - \Phi(-|x|)`.
+
+    Both run a fixed number of steps, whatever the values: the Python work does not
+    depend on the input.
+
+    >>> ndtr([-1.0, 0.0, 1.0])
+    array([0.15865525, 0.5       , 0.84134475])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    a = np.abs(x)
+    phi = _normal_pdf(x)
+    near = a < 2.0
+    result = np.empty_like(x)
+    s = a[near]
+    s2 = s * s
+    total = np.full_like(s, _NDTR_SERIES[-1])
+    for coefficient in _NDTR_SERIES[-2::-1]:  # Horner, in place
+        total *= s2
+        total += coefficient
+    result[near] = 0.5 + np.copysign(phi[near] * (s * total), x[near])
+    z = np.clip(a[~near], 2.0, _NDTR_CLIP)
+    fraction = np.zeros_like(z)
+    for k in range(_NDTR_FRACTION_TERMS, 0, -1):
+        fraction += z
+        np.divide(k, fraction, out=fraction)
+    tail = phi[~near] / (z + fraction)
+    result[~near] = np.where(x[~near] < 0, tail, 1.0 - tail)
+    return result
 
 
 def _gelu_tanh_gates(

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr
 
 if __package__:
     from .activations import (
@@ -34,8 +33,10 @@ if __package__:
         SELU_LAMBDA,
         _as_float64,
         _gelu_tanh_gates,
+        _normal_pdf,
         _result,
         _scaled,
+        ndtr,
         sigmoid,
         softmax,
         softplus,
@@ -46,8 +47,10 @@ else:  # copied into a submission folder as a top-level module
         SELU_LAMBDA,
         _as_float64,
         _gelu_tanh_gates,
+        _normal_pdf,
         _result,
         _scaled,
+        ndtr,
         sigmoid,
         softmax,
         softplus,
@@ -70,12 +73,9 @@ __all__ = [
 FloatArray = NDArray[np.floating[Any]]
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 # The clip of activations: beyond it tanh-GELU's gate is exactly 0 or 1, its slope 0.
 _GELU_TANH_CLIP = 100.0
-# phi(x) = exp(-x**2 / 2) / sqrt(2 pi) underflows to 0 for |x| > 39; clip before x**2.
-_PHI_CLIP = 40.0
 # sech(x)**2 underflows to 0 for |x| > 373; clip before doubling x.
 _SECH_CLIP = 400.0
 
@@ -195,9 +195,7 @@ def gelu_grad(x: ArrayLike, approximate: bool = False) -> FloatArray:
         two_du = (2.0 * _SQRT_2_OVER_PI) * (1.0 + (3.0 * _GELU_CUBIC) * xc**2)
         gate, complement = _gelu_tanh_gates(x64)
         return _result(gate + x64 * (two_du * (gate * complement)), out)
-    xc = np.clip(x64, -_PHI_CLIP, _PHI_CLIP)
-    phi = _INV_SQRT_2PI * np.exp(-0.5 * xc**2)
-    return _result(ndtr(x64) + x64 * phi, out)
+    return _result(ndtr(x64) + x64 * _normal_pdf(x64), out)
 
 
 def softplus_grad(x: ArrayLike) -> FloatArray:

@@ -9,9 +9,9 @@ import pytest
 
 @pytest.fixture(scope="module", autouse=True)
 def close_grading_zygotes() -> Iterator[None]:
-    """grader.runner keeps a worker zygote per process for the next submission; close it
+    """grader.zygote keeps a worker zygote per process for the next submission; close it
     when a module is done, so that its private folder does not outlive the module."""
     yield
-    from grader.runner import close_zygotes
+    from grader.zygote import close_zygotes
 
     close_zygotes()

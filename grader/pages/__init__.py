@@ -26,7 +26,7 @@ from typing import Any
 from grader.pages.class_report import class_report
 from grader.pages.student import student_page
 from grader.report import write_atomic
-from grader.runner import close_zygotes, forget_zygotes, shared_zygote
+from grader.zygote import close_zygotes, forget_zygotes, shared_zygote
 
 __all__ = ["class_report", "page_names", "student_page", "write_class_report", "write_pages"]
 
@@ -108,7 +108,8 @@ def _write_page(entry: Mapping[str, Any], submission: Any, path: Path, settings:
         from grader.plots import collect_plot_data
 
         try:
-            plots = collect_plot_data(submission, settings, entry, zygote=shared_zygote(settings))
+            zygote = shared_zygote(settings.sandbox, settings.limits)
+            plots = collect_plot_data(submission, settings, entry, zygote=zygote)
         except Exception as exc:  # the page is still worth writing without its plots
             print(f"grader: no plots for {entry.get('id')}: {type(exc).__name__}: {exc}",
                   file=sys.stderr)

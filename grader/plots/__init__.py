@@ -43,7 +43,8 @@ from grader.plots.draws import (
     ks_distance,
     small_network,
 )
-from grader.proxy import Student, Zygote
+from grader.proxy import Student
+from grader.zygote import Zygote
 
 __all__ = ["BATCH", "SEED", "NoPlot", "collect_plot_data", "functions_to_plot", "ks_distance",
            "load_registry", "mentioned_inputs", "registry_seed", "small_network"]

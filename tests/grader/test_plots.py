@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 
 from grader import plots
-from grader.proxy import Student, Zygote
+from grader.proxy import Student
 from grader.runner import Settings
 from grader.sandbox import Limits
 from grader.submission import Submission
+from grader.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ("activations.py", "derivatives.py", "initializers.py", "dead_relu.py")

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from grader import errors
-from grader.proxy import Student, Zygote
+from grader.proxy import Student
 from grader.worker._wire import Other, Rng
+from grader.zygote import Zygote
 
 CODE = b'''
 import numpy as np
