@@ -16,10 +16,13 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from grader import __version__
 from grader.errors import GraderError, UsageError
+
+if TYPE_CHECKING:
+    from grader.settings import Settings
 
 EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -226,7 +229,10 @@ def _grade(args: argparse.Namespace) -> int:
     requested = "none" if args.no_sandbox else args.sandbox
     one_process = min(args.jobs, len(submissions)) == 1
     if one_process:
-        shared_zygote(likely(requested), limits)
+        try:
+            shared_zygote(likely(requested), limits)
+        except OSError:  # bwrap missing, say: the probe below explains
+            pass
     with ThreadPoolExecutor(max_workers=1) as pool:
         warming = pool.submit(_warm_up, Settings(assignment=args.assignment))
         layer = choose(requested)
@@ -302,7 +308,7 @@ def _grade(args: argparse.Namespace) -> int:
     return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
 
 
-def _warm_up(settings: Any) -> None:
+def _warm_up(settings: Settings) -> None:
     from grader.runner import warm_up
 
     warm_up(settings)

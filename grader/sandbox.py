@@ -146,6 +146,12 @@ def _with_targets(paths: Iterable[Path | str]) -> list[str]:
 
 
 # --- bubblewrap --------------------------------------------------------------------------
+def _bwrap() -> str:
+    """The bwrap found on PATH, by its full path: the one the probe checks is the one
+    grading runs (each is started with its own environment's PATH otherwise)."""
+    return shutil.which("bwrap") or "bwrap"
+
+
 def bwrap_argv(python: str, read_only: list[Path], *, tmp: bool = True,
                unprivileged: bool, tmp_bytes: int = Limits.disk_bytes) -> list[str]:
     """A ``bwrap`` command line ending in ``-- python``; append the interpreter's arguments.
@@ -159,7 +165,7 @@ def bwrap_argv(python: str, read_only: list[Path], *, tmp: bool = True,
     reachable as root's; the mount namespace is what confines them).
     """
     rt = runtime(python)
-    argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+    argv = [_bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--clearenv"]
     for name, value in ENV.items():
         argv += ["--setenv", name, value]

@@ -234,24 +234,26 @@ def ndtr(x: ArrayLike) -> NDArray[np.float64]:
     array([0.15865525, 0.5       , 0.84134475])
     """
     x = np.asarray(x, dtype=np.float64)
-    a = np.abs(x)
-    phi = _normal_pdf(x)
-    near = a < 2.0
+    near = np.abs(x) < 2.0
     result = np.empty_like(x)
-    s = a[near]
-    s2 = s * s
+    s = np.abs(x[near])
+    s2 = s * s  # < 4: its rounding moves exp(-s2 / 2) by 1e-16 relative at most
     total = np.full_like(s, _NDTR_SERIES[-1])
     for coefficient in _NDTR_SERIES[-2::-1]:  # Horner, in place
         total *= s2
         total += coefficient
-    result[near] = 0.5 + np.copysign(phi[near] * (s * total), x[near])
-    z = np.clip(a[~near], 2.0, _NDTR_CLIP)
+    total *= s
+    total *= np.exp(-0.5 * s2)
+    total *= _INV_SQRT_2PI
+    result[near] = 0.5 + np.copysign(total, x[near])
+    far = x[~near]  # and NaN
+    z = np.clip(np.abs(far), 2.0, _NDTR_CLIP)
     fraction = np.zeros_like(z)
     for k in range(_NDTR_FRACTION_TERMS, 0, -1):
         fraction += z
         np.divide(k, fraction, out=fraction)
-    tail = phi[~near] / (z + fraction)
-    result[~near] = np.where(x[~near] < 0, tail, 1.0 - tail)
+    tail = _normal_pdf(z) / (z + fraction)
+    result[~near] = np.where(far < 0, tail, 1.0 - tail)
     return result
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
+from tests.needs import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "reference"
@@ -137,3 +138,32 @@ def _cmdline(pid: str) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def test_a_sandbox_the_probe_rejects_is_replaced_before_any_student_code_runs(
+        klass, tmp_path: Path) -> None:
+    """One submission: the worker zygote starts first, under the layer the probe will
+    most likely choose (bubblewrap when a ``bwrap`` is on PATH). Here that ``bwrap`` is
+    broken, so the probe chooses Landlock; the zygote is replaced, the submission is
+    graded in full under Landlock, and nothing is left behind."""
+    from grader import sandbox
+
+    reason = sandbox.probe("landlock")
+    if reason:
+        missing(reason)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "PATH": f"{fake}:{os.environ.get('PATH', '')}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(klass / "ada"),
+         "--json", str(tmp_path / "r.json"), "--quiet"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["grader"]["sandbox"] == "landlock"
+    assert [s["score"] for s in doc["submissions"]] == [100.0]
+    assert sorted(p.name for p in tmp.iterdir()) == []

@@ -18,13 +18,12 @@ import weakref
 import numpy as np
 from registry import CALCULATE_GAIN, INITIALIZERS, SEED, Initializer, Table
 
-from reference.activations import ndtr
-
 from grader.checks import describe_returned, fail, fmt, fmt_params, numeric
 from grader.errors import StudentRaised
 from grader.plugin import Grade, by_name
 from grader.proxy import Student
 from grader.worker._wire import Rng
+from reference.activations import ndtr
 
 ALPHA = 1e-6  # false-failure probability of one statistical test
 FAN_IN, FAN_OUT = 400, 250
