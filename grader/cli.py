@@ -260,23 +260,22 @@ def _grade(args: argparse.Namespace) -> int:
     meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
         "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
 
-    def save() -> None:
-        if json_path is not None:
-            report.write_atomic(json_path, report.to_json(
-                report.document(rubric.assignment, _in_order(entries, submissions), meta)))
-
+    results = report.ResultsFile(json_path, rubric.assignment, meta, [s.id for s in submissions])
+    for entry in entries:  # kept from the earlier run (--resume)
+        results.add(entry)
     progress = _Progress(len(todo), sys.stderr, not args.quiet and len(todo) > 1)
     try:
         for entry in grade_all(todo, settings, jobs=args.jobs):
             entries.append(entry)
             progress.update(entry)
-            save()
+            results.add(entry)
+            results.save()
     finally:
         progress.close()
-    save()
+    results.save()
     doc = report.document(rubric.assignment, _in_order(entries, submissions), meta)
     if args.json == "-":
-        sys.stdout.write(report.to_json(doc))
+        sys.stdout.write(results.text())
     if args.csv:
         report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
     if args.gradescope:

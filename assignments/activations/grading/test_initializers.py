@@ -74,7 +74,7 @@ def kolmogorov(x: float) -> float:
 def kolmogorov_smirnov(z: np.ndarray, family: str) -> tuple[float, float]:
     """Two-sided one-sample KS test of ``z`` against the standard normal, or the uniform
     of unit variance: (D, p). The p-value is Kolmogorov's limit law, which for the
-    20,000 draws here overstates p slightly: the test fails a correct initializer less
+    100,000 draws here overstates p slightly: the test fails a correct initializer less
     often than ALPHA, never more."""
     x = np.sort(z)
     if family == "normal":
