@@ -203,6 +203,7 @@ class _Progress:
 def _grade(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
+    from grader import report
     from grader.sandbox import Limits, choose, likely
     from grader.settings import Settings
     from grader.submission import discover
@@ -217,33 +218,6 @@ def _grade(args: argparse.Namespace) -> int:
     submissions = discover(args.paths, sorted(set(rubric.files.values())))
     if not submissions:
         raise UsageError("found no submissions to grade")
-
-    # Three starts overlap. For a single grading process, the worker zygote (numpy,
-    # scipy.special) starts first, under the layer the sandbox probe will most likely
-    # choose; student code runs in it only once the probe has chosen that layer. A helper
-    # thread imports the grading machinery and the hidden suites (pytest, numpy, the
-    # reference), while this thread probes the sandbox (a confined interpreter that must
-    # fail to escape). The zygote is started by this thread, not the helper: bubblewrap's
-    # --die-with-parent ends it with the thread that started it, and this one lives as long
-    # as the run.
-    requested = "none" if args.no_sandbox else args.sandbox
-    one_process = min(args.jobs, len(submissions)) == 1
-    if one_process:
-        try:
-            shared_zygote(likely(requested), limits)
-        except OSError:  # bwrap missing, say: the probe below explains
-            pass
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        warming = pool.submit(_warm_up, Settings(assignment=args.assignment))
-        layer = choose(requested)
-        if one_process and layer != likely(requested):
-            close_zygotes()
-            shared_zygote(layer, limits)
-        warming.result()
-    settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
-    from grader import report
-    from grader.runner import grade_all
-
     json_path = Path(args.json) if args.json and args.json != "-" else None
     if args.gradescope and len(submissions) != 1:
         raise UsageError(f"--gradescope writes the results of one submission, but "
@@ -257,6 +231,33 @@ def _grade(args: argparse.Namespace) -> int:
     ids = {s.id for s in submissions}
     entries = [e for i, e in previous.items() if i in ids]
     todo = [s for s in submissions if s.id not in previous]
+
+    # Three starts overlap. For a single grading process, the worker zygote (numpy,
+    # scipy.special) starts first, under the layer the sandbox probe will most likely
+    # choose; student code runs in it only once the probe has chosen that layer. A helper
+    # thread imports the grading machinery and the hidden suites (pytest, numpy, the
+    # reference), while this thread probes the sandbox (a confined interpreter that must
+    # fail to escape). The zygote is started by this thread, not the helper: bubblewrap's
+    # --die-with-parent ends it with the thread that started it, and this one lives as long
+    # as the run.
+    requested = "none" if args.no_sandbox else args.sandbox
+    guess = likely(requested)
+    one_process = min(args.jobs, len(todo)) == 1
+    if one_process:
+        try:
+            shared_zygote(guess, limits)
+        except OSError:  # bwrap missing, say: the probe below explains
+            pass
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        warming = pool.submit(_warm_up, Settings(assignment=args.assignment))
+        layer = choose(requested)
+        if one_process and layer != guess:
+            close_zygotes()
+            shared_zygote(layer, limits)
+        warming.result()
+    settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
+    from grader.runner import grade_all
+
     meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
         "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
 
