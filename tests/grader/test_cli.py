@@ -140,7 +140,7 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-def test_a_sandbox_the_probe_rejects_is_replaced_before_any_student_code_runs(
+def test_a_zygote_started_under_a_layer_the_probe_rejects_is_replaced(
         klass, tmp_path: Path) -> None:
     """One submission: the worker zygote starts first, under the layer the probe will
     most likely choose (bubblewrap when a ``bwrap`` is on PATH). Here that ``bwrap`` is
