@@ -30,7 +30,7 @@ from grader.errors import GraderError
 from grader.plugin import GradingPlugin
 from grader.proxy import Student
 from grader.rubric import Rubric
-from grader.settings import Settings  # noqa: F401 (also imported from here)
+from grader.settings import Settings
 from grader.submission import Submission
 from grader.zygote import close_zygotes, forget_zygotes, hand_over_zygote, shared_zygote
 

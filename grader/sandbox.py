@@ -262,8 +262,9 @@ print(os.read(read, 100).decode())
 
 def probe(layer: str, python: str = sys.executable, timeout: float = 60.0) -> str:
     """Run a sandboxed interpreter under ``layer``; return "" if it is confined, else why not."""
-    if layer == "bubblewrap" and shutil.which("bwrap") is None:
-        return "bwrap is not installed (apt-get install bubblewrap)"
+    reason = _not_installed(layer)
+    if reason:
+        return reason
     with tempfile.NamedTemporaryFile("w", prefix="grader-probe-") as secret:
         secret.write("secret")
         secret.flush()
@@ -283,13 +284,21 @@ def probe(layer: str, python: str = sys.executable, timeout: float = 60.0) -> st
     return ""
 
 
+def _not_installed(layer: str) -> str:
+    """Why ``layer`` cannot even be tried here, found without running anything ("" if
+    it can be)."""
+    if layer == "bubblewrap" and shutil.which("bwrap") is None:
+        return "bwrap is not installed (apt-get install bubblewrap)"
+    return ""
+
+
 def likely(requested: str = "auto") -> str:
     """The layer :func:`choose` will most likely return, guessed without running
     anything, to start work under it early (nothing untrusted may run in it until
-    :func:`choose` agrees)."""
+    :func:`choose` agrees): the best layer that is installed."""
     if requested != "auto":
         return requested
-    return "bubblewrap" if shutil.which("bwrap") else "landlock"
+    return next((layer for layer in LAYERS if not _not_installed(layer)), LAYERS[-1])
 
 
 @functools.cache

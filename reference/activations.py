@@ -246,14 +246,15 @@ def ndtr(x: ArrayLike) -> NDArray[np.float64]:
     total *= np.exp(-0.5 * s2)
     total *= _INV_SQRT_2PI
     result[near] = 0.5 + np.copysign(total, x[near])
-    far = x[~near]  # and NaN
+    away = ~near  # and NaN
+    far = x[away]
     z = np.clip(np.abs(far), 2.0, _NDTR_CLIP)
     fraction = np.zeros_like(z)
     for k in range(_NDTR_FRACTION_TERMS, 0, -1):
         fraction += z
         np.divide(k, fraction, out=fraction)
     tail = _normal_pdf(z) / (z + fraction)
-    result[~near] = np.where(far < 0, tail, 1.0 - tail)
+    result[away] = np.where(far < 0, tail, 1.0 - tail)
     return result
 
 

@@ -9,12 +9,12 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from grader.checks import describe_returned, fmt
 from grader.plots.calls import MAX_PARAMS, NoPlot, call_text, registry_seed, values
 from grader.proxy import Student, as_array
 from grader.worker._wire import Rng
+from reference.activations import ndtr
 
 FAN_IN, FAN_OUT = 400, 250  # the shape the hidden suites draw too
 BATCH = 64  # batch size of the detector plot (its network has 300 samples)
