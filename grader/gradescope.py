@@ -10,10 +10,14 @@ https://gradescope-autograders.readthedocs.io/en/latest/specs/.
   and the grader's feedback as output; the top-level score; and
   ``stdout_visibility: hidden``, so what the autograder prints (never the student's
   output, which the worker does not read anyway) stays with the instructors.
-* :func:`build_bundle` writes the autograder zip: the two scripts and a wheel of
-  this project built from its source checkout, hidden suites included (the bundle is
-  for Gradescope's autograder settings, never for students). ``setup.sh`` installs
-  the wheel and its dependencies into ``/autograder/venv``.
+* :func:`build_bundle` writes the autograder zip: the two scripts and this project's
+  source (``pyproject.toml``, ``README.md`` and the packages), hidden suites included
+  (the bundle is for Gradescope's autograder settings, never for students).
+  ``setup.sh`` pip-installs that source with its dependencies into
+  ``/autograder/venv``, where Gradescope has PyPI; building the bundle needs only the
+  standard library: no wheel is built here, so neither the network nor this venv's
+  setuptools (none at all on Python >= 3.12; 65 or 68, without ``bdist_wheel``, in a
+  fresh 3.10 or 3.11 venv) matters.
 * :func:`run` is what ``run_autograder`` calls: grade ``ROOT/submission`` and write
   ``ROOT/results/results.json``. ``ROOT`` is ``/autograder`` unless
   ``GRADER_AUTOGRADER_ROOT`` (or ``--root``) says otherwise, which is how the tests
@@ -26,16 +30,13 @@ build OUT.zip`` work without the ``grader`` command.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
-import shutil
 import stat
-import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,14 @@ from grader.errors import GraderError, UsageError
 ROOT_VARIABLE = "GRADER_AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
 SOURCE_PARTS = ("pyproject.toml", "README.md", "grader", "reference", "assignments")
-_SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "build", "*.egg-info")
+_SKIPPED = ("__pycache__", "*.pyc", ".*", "build", "*.egg-info")  # never in the bundle
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same zip
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image.
 # It installs Python, bubblewrap (the sandbox for student code) and activation-grader
-# {version} with its dependencies (numpy, scipy, pytest, hypothesis, matplotlib).
+# {version} from the source in {source} with its dependencies (numpy, scipy, pytest,
+# hypothesis, matplotlib) from PyPI, then checks that the hidden suites came along.
 set -euo pipefail
 ROOT="${{GRADER_AUTOGRADER_ROOT:-/autograder}}"
 export DEBIAN_FRONTEND=noninteractive
@@ -59,8 +61,17 @@ apt-get update -qq
 apt-get install -y -qq python3 python3-venv python3-pip bubblewrap
 python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/pip" install --upgrade --quiet pip
-"$ROOT/venv/bin/pip" install --quiet "$ROOT/source/vendor/{wheel}"
-"$ROOT/venv/bin/python" -c "import grader; print('activation-grader', grader.__version__)"
+"$ROOT/venv/bin/pip" install --quiet "$ROOT/source/{source}"
+"$ROOT/venv/bin/python" - <<'PY'
+import sys
+import grader
+from grader.release import assignments_root
+suites = assignments_root() / {assignment!r} / "grading"
+if not (suites / "rubric.toml").is_file():
+    sys.exit(f"activation-grader was installed without {{suites}}/rubric.toml: "
+             "check [tool.setuptools.package-data] in pyproject.toml")
+print("activation-grader", grader.__version__, "with the hidden suites in", suites)
+PY
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -135,7 +146,7 @@ def write_results(path: Path, entry: Mapping[str, Any], *,
 
 
 def source_root() -> Path:
-    """The source checkout this grader runs from (the wheel is built from it)."""
+    """The source checkout this grader runs from (the bundle ships its source)."""
     root = Path(__file__).resolve().parents[1]
     if not (root / "pyproject.toml").is_file():
         raise UsageError(f"the Gradescope bundle is built from a source checkout of "
@@ -144,66 +155,60 @@ def source_root() -> Path:
     return root
 
 
-def build_wheel(source: Path, out: Path) -> Path:
-    """Build this project's wheel from a clean copy of ``source`` (the checkout itself
-    is left untouched: no build/ or egg-info appears in it)."""
-    with tempfile.TemporaryDirectory(prefix="grader-wheel-") as tmp:
-        copy = Path(tmp) / "src"
-        copy.mkdir()
-        for part in SOURCE_PARTS:
-            path = source / part
-            if path.is_dir():
-                shutil.copytree(path, copy / part, ignore=_SKIPPED)
-            elif path.is_file():
-                shutil.copy2(path, copy / part)
-        argv = [sys.executable, "-m", "pip", "wheel", str(copy), "--no-deps", "--quiet",
-                "--disable-pip-version-check", "-w", str(out)]
-        if find_spec("setuptools") is not None:
-            argv.append("--no-build-isolation")  # works offline with the setuptools we have
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise GraderError(f"building the wheel failed:\n{done.stderr.strip()[-2000:]}")
-    wheels = sorted(out.glob("activation_grader-*.whl"))
-    if not wheels:
-        raise GraderError(f"pip wheel wrote no activation_grader wheel into {out}")
-    return wheels[-1]
+def source_files(source: Path) -> list[Path]:
+    """The files of ``source`` that make the project (:data:`SOURCE_PARTS`, without
+    caches, dot-files or build output), in a fixed order."""
+    files = []
+    for part in SOURCE_PARTS:
+        path = source / part
+        if path.is_file():
+            files.append(path)
+        for folder, dirs, names in os.walk(path):  # nothing for a file
+            dirs[:] = sorted(d for d in dirs if not _skipped(d))
+            files += [Path(folder, n) for n in sorted(names) if not _skipped(n)]
+    return files
+
+
+def _skipped(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _SKIPPED)
 
 
 def build_bundle(out: Path, *, assignment: str = "activations",
                  source: Path | None = None) -> Path:
-    """Write Gradescope's autograder zip to ``out``; return it."""
+    """Write Gradescope's autograder zip to ``out``; return it.
+
+    The zip holds the project's source under ``vendor/``, which ``setup.sh`` installs
+    with pip on Gradescope: nothing is built here, so this works offline, on any
+    supported Python, with any setuptools or none. The source checkout is only read.
+    """
     out = Path(out)
     if out.suffix != ".zip":
         raise UsageError(f"Expected a .zip file name but got out={str(out)!r}")
     source = source or source_root()
-    if not (source / "assignments" / assignment / "grading").is_dir():
+    needed = Path("assignments", assignment, "grading", "rubric.toml")
+    if not (source / needed).is_file():
         raise UsageError(f"Expected an assignment with hidden suites but got "
-                         f"assignment={assignment!r} (no assignments/{assignment}/grading "
-                         f"in {source})")
-    with tempfile.TemporaryDirectory(prefix="grader-bundle-") as tmp:
-        wheel = build_wheel(source, Path(tmp))
-        _check_wheel(wheel, assignment)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(f".{out.name}.tmp")
+                         f"assignment={assignment!r} (no {needed.as_posix()} in {source})")
+    folder = f"vendor/activation-grader-{__version__}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.tmp")
+    try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
-            _add(bundle, "setup.sh", SETUP_SH.format(version=__version__, wheel=wheel.name),
+            _add(bundle, "setup.sh", SETUP_SH.format(version=__version__, source=folder,
+                                                     assignment=assignment),
                  executable=True)
             _add(bundle, "run_autograder", RUN_AUTOGRADER.format(assignment=assignment),
                  executable=True)
-            _add(bundle, f"vendor/{wheel.name}", wheel.read_bytes())
+            for path in source_files(source):
+                _add(bundle, f"{folder}/{path.relative_to(source).as_posix()}",
+                     path.read_bytes())
             _add(bundle, "bundle.json", json.dumps({
-                "grader": __version__, "assignment": assignment, "wheel": wheel.name},
+                "grader": __version__, "assignment": assignment, "source": folder},
                 indent=2) + "\n")
         os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
     return out
-
-
-def _check_wheel(wheel: Path, assignment: str) -> None:
-    needed = f"assignments/{assignment}/grading/rubric.toml"
-    with zipfile.ZipFile(wheel) as archive:
-        if needed not in archive.namelist():
-            raise GraderError(f"the wheel {wheel.name} lacks {needed}: the autograder could "
-                              "not grade; check [tool.setuptools.package-data] in pyproject.toml")
 
 
 def _add(bundle: zipfile.ZipFile, name: str, data: str | bytes, *,

@@ -1,9 +1,9 @@
 """Gradescope: results.json in its format, and the autograder bundle run for real.
 
-The bundle test builds the zip, installs its vendored wheel into a scratch folder
-(as setup.sh does into /autograder/venv, but without the network) and executes its
-run_autograder against a fake /autograder tree whose root is relocated with
-GRADER_AUTOGRADER_ROOT; nothing is written to the real /autograder.
+The bundle test builds the zip, unpacks it, puts its vendored source on PYTHONPATH
+(setup.sh pip-installs it into /autograder/venv, which needs PyPI; the tests stay
+offline) and executes its run_autograder against a fake /autograder tree whose root
+is relocated with GRADER_AUTOGRADER_ROOT; nothing is written to the real /autograder.
 """
 
 from __future__ import annotations
@@ -129,26 +129,25 @@ def bundle(tmp_path_factory) -> Path:
     return out
 
 
-def test_the_bundle_has_the_scripts_at_its_root_and_a_wheel_with_the_suites(bundle) -> None:
+def test_the_bundle_has_the_scripts_at_its_root_and_the_source_with_the_suites(
+        bundle) -> None:
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
         assert {"setup.sh", "run_autograder", "bundle.json"} <= set(names)
         for script in ("setup.sh", "run_autograder"):
             mode = archive.getinfo(script).external_attr >> 16
             assert stat.S_ISREG(mode) and mode & 0o111, script
-        [wheel] = [n for n in names if n.startswith("vendor/") and n.endswith(".whl")]
+        source = json.loads(archive.read("bundle.json"))["source"]
+        assert source == f"vendor/activation-grader-{gradescope.__version__}"
         setup = archive.read("setup.sh").decode()
-        assert f"$ROOT/source/{wheel}" in setup
-        manifest = json.loads(archive.read("bundle.json"))
-        assert manifest["wheel"] == wheel.removeprefix("vendor/")
-        (bundle.parent / "inner.whl").write_bytes(archive.read(wheel))
-    with zipfile.ZipFile(bundle.parent / "inner.whl") as inner:
-        shipped = set(inner.namelist())
-    for needed in ("grader/gradescope.py", "reference/activations.py",
-                   "assignments/activations/grading/rubric.toml",
+        assert f'pip" install --quiet "$ROOT/source/{source}"' in setup
+    shipped = {n.removeprefix(f"{source}/") for n in names if n.startswith(f"{source}/")}
+    for needed in ("pyproject.toml", "README.md", "grader/gradescope.py",
+                   "reference/activations.py", "assignments/activations/grading/rubric.toml",
                    "assignments/activations/grading/registry.py",
                    "assignments/activations/grading/test_elementwise.py"):
         assert needed in shipped
+    assert not [n for n in shipped if "__pycache__" in n or n.endswith(".pyc")]
 
 
 def test_the_scripts_are_valid_bash(bundle, tmp_path) -> None:
@@ -163,11 +162,8 @@ def test_run_autograder_grades_a_fake_autograder_tree(bundle, tmp_path) -> None:
     (root / "source").mkdir(parents=True)
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "source")
-    wheel = next((root / "source" / "vendor").glob("*.whl"))
-    site = tmp_path / "site"  # setup.sh installs into a venv; offline, the wheel alone will do
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--disable-pip-version-check", "--target", str(site), str(wheel)],
-                   check=True)
+    # setup.sh pip-installs the vendored source into a venv; offline, the source will do
+    [site] = (root / "source" / "vendor").glob("activation-grader-*")
     upload = root / "submission" / "my-homework"
     upload.mkdir(parents=True)
     for name, data in student_files(derivatives=KINK).items():
@@ -178,7 +174,7 @@ def test_run_autograder_grades_a_fake_autograder_tree(bundle, tmp_path) -> None:
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert f"from {site / 'grader'}" in done.stdout  # graded by the bundle's own wheel
+    assert f"from {site / 'grader'}" in done.stdout  # graded by the bundle's own code
     doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert_gradescope_format(doc)
     assert doc["score"] == 99.5
