@@ -70,6 +70,21 @@ def test_an_unknown_layer_is_rejected_with_the_known_ones() -> None:
         sandbox.policy_for("docker", sandbox.Limits(), [], [])
 
 
+def mount_points(argv: list[str]) -> list[str]:
+    """Where each of bwrap's mounts goes, in the order bwrap makes them."""
+    points, i = [], 0
+    while i < len(argv) and argv[i] != "--":
+        if argv[i] in ("--ro-bind", "--bind", "--dev-bind", "--symlink"):  # SOURCE DEST
+            points.append(argv[i + 2])
+            i += 3
+        elif argv[i] in ("--tmpfs", "--proc", "--dev", "--dir", "--mqueue"):  # DEST
+            points.append(argv[i + 1])
+            i += 2
+        else:
+            i += 1
+    return points
+
+
 def test_bwrap_argv_unshares_everything_and_binds_only_what_the_worker_needs(site: Path) -> None:
     argv = sandbox.bwrap_argv(sys.executable, [site], unprivileged=True)
     for flag in ("--unshare-all", "--die-with-parent", "--new-session", "--clearenv"):
@@ -85,10 +100,16 @@ def test_bwrap_argv_unshares_everything_and_binds_only_what_the_worker_needs(sit
     exposed = [b for b in binds if not Path(b).is_relative_to(sandbox.WORKER_DIR) and any(
         Path(b).is_relative_to(s) or s.is_relative_to(b) for s in secrets)]
     assert not exposed, "the grader's own code, the reference or the hidden tests are visible"
-    mounts = [argv[i + 1] for i, arg in enumerate(argv) if arg in ("--ro-bind", "--tmpfs")]
-    numpy_dir = str(Path(np.__file__).parent)
-    for closed in sandbox.runtime().closed:  # hidden first, then numpy put back inside it
-        assert mounts.index(closed) < mounts.index(numpy_dir)
+    # bwrap mounts in argv order, and a mount hides all earlier ones at or below its path:
+    # so none may come after one it contains (a hidden site-packages after the numpy put
+    # back inside it), wherever the interpreter, its stdlib and numpy live
+    mounts = mount_points(argv)
+    for later, path in enumerate(mounts):
+        hidden = [m for m in mounts[:later] if Path(m).is_relative_to(path)]
+        assert not hidden, f"{path} is mounted after, and so hides, {hidden}"
+    tmpfs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--tmpfs"]
+    assert set(sandbox.runtime().closed) <= set(tmpfs)  # the interpreter's packages: hidden
+    assert os.path.realpath(Path(np.__file__).parent) in binds  # numpy: bound all the same
     assert "--uid" not in sandbox.bwrap_argv(sys.executable, [site], unprivileged=False)
 
 
