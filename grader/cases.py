@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from grader.errors import CheckFailed, StudentCodeError
 
-# worst first: the status a check gets is that of its worst case (SPEC section 3)
+# worst first: the status a check gets is that of its worst case (docs/results.md)
 SEVERITY = ("not_allowed", "timeout", "error", "failed", "passed")
 
 
@@ -28,6 +28,7 @@ class CaseResult:
     label: str
     status: str
     message: str = ""
+    hint: str = ""  # the grader's hint for a failed case (also at the end of ``message``)
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Cases:
         if isinstance(exc, StudentCodeError):
             self.results.append(CaseResult(label, exc.status, exc.message))
         else:
-            self.results.append(CaseResult(label, "failed", str(exc)))
+            self.results.append(CaseResult(label, "failed", str(exc), exc.hint))
 
     @property
     def fraction(self) -> float:
@@ -78,6 +79,7 @@ class Outcome:
     status: str
     messages: list[str] = field(default_factory=list)
     internal: str = ""  # traceback of a grader bug, for the instructor's log only
+    hints: list[str] = field(default_factory=list)  # the grader's hint of each message
 
 
 def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:
@@ -87,3 +89,13 @@ def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str
     if len(unique) > shown:
         text += f"\n(... and {len(unique) - shown} more failing case(s) of this check)"
     return text if len(text) <= cap else text[: cap - 4] + " ..."
+
+
+def hints(messages: Sequence[str], hints: Sequence[str], *, shown: int = 3) -> str:
+    """The grader's hints of the messages :func:`feedback` shows, each once, one per
+    line ("" for none): the ``hint`` field of a test. ``hints[i]`` belongs to
+    ``messages[i]``. Taken from the checks, never parsed back out of the text, which
+    quotes what the student's code raised or returned."""
+    first = dict.fromkeys(list(dict.fromkeys(messages))[:shown])
+    found = (h for m, h in zip(messages, hints, strict=True) if m in first and h)
+    return "\n".join(dict.fromkeys(" ".join(h.split()) for h in found))

@@ -44,7 +44,7 @@ def fail(message: str, hint: str | None = None) -> None:
     text = message if not hint else f"{message}\n  hint: {hint}"
     if len(text) > MESSAGE_CAP:
         text = text[: MESSAGE_CAP - 4] + " ..."
-    raise CheckFailed(text)
+    raise CheckFailed(text, hint or "")
 
 
 def describe_returned(value: Any) -> str:

@@ -4,7 +4,10 @@ Exit codes of ``grader grade``:
   0  every submission was graded (whatever the scores)
   1  at least one submission could not be graded at all (status "error")
   2  bad arguments: nothing to grade, an unknown assignment, an unusable output path
-  3  the grader itself failed (a broken hidden suite or rubric, no worker process)
+  3  the grader itself failed (a broken hidden suite or rubric, no worker process, an
+     unexpected exception: one line on stderr, the traceback with GRADER_TRACEBACK=1)
+
+What each output holds and promises: docs/results.md.
 """
 
 from __future__ import annotations
@@ -14,17 +17,20 @@ import gc
 import os
 import sys
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from grader import __version__
 from grader.errors import GraderError, UsageError
+from grader.report import encodable, printable
 
 if TYPE_CHECKING:
     from grader.settings import Settings
 
 EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+TRACEBACK_VARIABLE = "GRADER_TRACEBACK"  # set to 1: an unexpected failure prints its traceback
 
 # Before numpy is imported: one BLAS thread per process. The grader runs --jobs grading
 # processes, each beside a worker; BLAS threads of their own would only fight over the
@@ -70,11 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "(.ipynb), or a class folder whose sub-folders, zips or notebooks are the "
                     "submissions, one per student.",
         epilog="exit codes: 0 all graded, 1 some submission could not be graded, "
-               "2 bad arguments, 3 grader failure",
+               "2 bad arguments, 3 grader failure. The results JSON, the CSV and what "
+               "every output promises: docs/results.md",
     )
     grade.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    grade.add_argument("--json", metavar="FILE", help="write the results (SPEC JSON) to FILE, "
-                       "rewritten after every submission; '-' for standard output")
+    grade.add_argument("--json", metavar="FILE", help="write the results JSON (see "
+                       "docs/results.md) to FILE, rewritten after every submission; '-' for "
+                       "standard output")
     grade.add_argument("--csv", metavar="FILE", type=Path,
                        help="also write a gradebook CSV (one row per student)")
     grade.add_argument("--html", metavar="DIR", type=Path,
@@ -160,14 +168,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(run_nbgrader(args))
         return _grade(args)
     except UsageError as exc:
-        print(f"grader: error: {exc}", file=sys.stderr)
+        print(f"grader: error: {printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except GraderError as exc:
-        print(f"grader: failed: {exc}", file=sys.stderr)
+        print(f"grader: failed: {printable(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("grader: interrupted; finished results are in the --json file", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug of the grader: one line, exit code 3
+        if os.environ.get(TRACEBACK_VARIABLE, "") not in ("", "0"):
+            traceback.print_exc(file=sys.stderr)
+        print(f"grader: failed: {type(exc).__name__}: {printable(exc)}\n"
+              "grader: finished results are in the --json file; "
+              + ("the traceback is above" if os.environ.get(TRACEBACK_VARIABLE, "") not in
+                 ("", "0") else f"run again with {TRACEBACK_VARIABLE}=1 for the traceback"),
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -192,7 +209,7 @@ class _Progress:
             elapsed = time.monotonic() - self.started
             bar = "#" * int(24 * self.done / self.total)
             self.stream.write(f"\r{self.what}[{bar:<24}] {self.done}/{self.total} {elapsed:5.1f}s "
-                              f"{str(entry['id'])[:30]:<30}")
+                              f"{printable(entry['id'])[:30]:<30}")
             self.stream.flush()
 
     def close(self) -> None:
@@ -228,9 +245,9 @@ def _grade(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --json FILE (the results to resume from)")
     previous = report.load_previous(json_path, rubric.assignment) if args.resume and json_path \
         else {}
-    ids = {s.id for s in submissions}
+    ids = {encodable(s.id) for s in submissions}  # as the JSON holds them
     entries = [e for i, e in previous.items() if i in ids]
-    todo = [s for s in submissions if s.id not in previous]
+    todo = [s for s in submissions if encodable(s.id) not in previous]
 
     # Three starts overlap. For a single grading process, the worker zygote (numpy,
     # scipy.special) starts first, under the layer the sandbox probe will most likely
@@ -266,7 +283,8 @@ def _grade(args: argparse.Namespace) -> int:
         results.add(entry)
     progress = _Progress(len(todo), sys.stderr, not args.quiet and len(todo) > 1)
     try:
-        for entry in grade_all(todo, settings, jobs=args.jobs):
+        for graded in grade_all(todo, settings, jobs=args.jobs):
+            entry = report.clean(graded)  # every string encodable, for every output below
             entries.append(entry)
             progress.update(entry)
             results.add(entry)
@@ -303,8 +321,8 @@ def _grade(args: argparse.Namespace) -> int:
             sys.stdout.write(report.summary_table(doc["submissions"]))
     for entry in doc["submissions"]:
         if entry["status"] == "error":
-            print(f"grader: {entry['id']} could not be graded: {entry.get('feedback', '')}",
-                  file=sys.stderr)
+            print(f"grader: {printable(entry['id'])} could not be graded: "
+                  f"{printable(entry.get('feedback', ''))}", file=sys.stderr)
     return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
 
 
@@ -315,7 +333,7 @@ def _warm_up(settings: Settings) -> None:
 
 
 def _in_order(entries: list[dict[str, Any]], submissions: Sequence[Any]) -> list[dict[str, Any]]:
-    order = {s.id: i for i, s in enumerate(submissions)}
+    order = {encodable(s.id): i for i, s in enumerate(submissions)}
     return sorted(entries, key=lambda e: order.get(e["id"], len(order)))
 
 

@@ -90,4 +90,9 @@ class NotAllowed(StudentCodeError):
 
 
 class CheckFailed(AssertionError):
-    """A check found a mistake; ``str(exc)`` is the message for the student."""
+    """A check found a mistake; ``str(exc)`` is the message for the student (ending
+    with the hint, if any), ``hint`` the grader's hint alone, kept apart for reports."""
+
+    def __init__(self, message: str = "", hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint

@@ -42,6 +42,7 @@ from typing import Any
 
 from grader import __version__
 from grader.errors import GraderError, UsageError
+from grader.report import printable
 
 ROOT_VARIABLE = "GRADER_AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
@@ -135,10 +136,9 @@ def _summary(entry: Mapping[str, Any]) -> str:
 
 def write_results(path: Path, entry: Mapping[str, Any], *,
                   meta: Mapping[str, Any] | None = None) -> Path:
-    from grader.report import write_atomic
+    from grader.report import to_json, write_atomic
 
-    write_atomic(Path(path), json.dumps(results(entry, meta=meta), indent=2,
-                                        ensure_ascii=False) + "\n")
+    write_atomic(Path(path), to_json(results(entry, meta=meta)))  # clean: always encodable
     return Path(path)
 
 
@@ -300,10 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except UsageError as exc:
-        print(f"grader: error: {exc}", file=sys.stderr)
+        print(f"grader: error: {printable(exc)}", file=sys.stderr)
         return 2
     except GraderError as exc:
-        print(f"grader: failed: {exc}", file=sys.stderr)
+        print(f"grader: failed: {printable(exc)}", file=sys.stderr)
         return 3
 
 

@@ -48,7 +48,8 @@ class Grade:
             internal = "".join(traceback.format_exception(exc))
         failures = cases.failures()
         self.outcomes.append(Outcome(function, check, cases.fraction, cases.status,
-                                     [f.message for f in failures], internal))
+                                     [f.message for f in failures], internal,
+                                     [f.hint for f in failures]))
 
     def run(self, record: Any, student: Student, checks: Mapping[str, Check]) -> None:
         """Run, for ``record``, every check in ``checks`` that the rubric gives points."""

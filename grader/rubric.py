@@ -2,7 +2,7 @@
 
 The rubric gives, per graded function, the file that must define it and the
 points of each kind of check; and, per kind of check, the title shown to
-students. One JSON test (SPEC section 3) is one (function, check) pair: its
+students. One JSON test (docs/results.md) is one (function, check) pair: its
 score is its points times the fraction of its cases that passed.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.cases import Outcome, feedback, worst
+from grader.cases import Outcome, feedback, hints, worst
 from grader.errors import RubricError
 
 if sys.version_info >= (3, 11):
@@ -63,7 +63,8 @@ class Rubric:
         return round(sum(p for (f, _), p in self.points.items() if f == function), 6)
 
     def score(self, outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
-        """SPEC section 3 ``tests`` entries, one per (function, check), in rubric order."""
+        """The ``tests`` of a results entry (docs/results.md), one per (function, check), in
+        rubric order; ``hint`` holds the grader's hints apart from the ``feedback`` text."""
         grouped: dict[tuple[str, str], list[Outcome]] = {}
         for outcome in outcomes:
             key = (outcome.function, outcome.check)
@@ -79,6 +80,7 @@ class Rubric:
             items = grouped[(function, check)]
             fraction = sum(o.fraction for o in items) / len(items)
             status = worst([o.status for o in items])
+            messages = [m for o in items for m in o.messages]
             tests.append({
                 "name": self.title(function, check),
                 "function": function,
@@ -86,7 +88,13 @@ class Rubric:
                 "score": round(points * fraction, 4),
                 "max_score": points,
                 "status": status,
-                "feedback": "" if status == "passed" else feedback(
-                    [m for o in items for m in o.messages]),
+                "feedback": "" if status == "passed" else feedback(messages),
+                "hint": "" if status == "passed" else hints(messages, [
+                    h for o in items for h in _aligned(o)]),
             })
         return tests
+
+
+def _aligned(outcome: Outcome) -> list[str]:
+    """The hint of each of ``outcome``'s messages ("" where it has none)."""
+    return (list(outcome.hints) + [""] * len(outcome.messages))[:len(outcome.messages)]

@@ -29,6 +29,7 @@ from grader.cases import Outcome
 from grader.errors import GraderError
 from grader.plugin import GradingPlugin
 from grader.proxy import Student
+from grader.report import printable
 from grader.rubric import Rubric
 from grader.settings import Settings
 from grader.submission import Submission
@@ -96,9 +97,9 @@ def _deliver_outcomes(submission: Submission, rubric: Rubric,
                       deliver: Callable[[dict[str, Any]], None], outcomes: list[Outcome]) -> None:
     for outcome in outcomes:
         if outcome.internal:
-            print(f"grader: internal error grading {submission.id} "
-                  f"({outcome.function} / {outcome.check}):\n{outcome.internal}",
-                  file=sys.stderr)
+            print(printable(f"grader: internal error grading {submission.id} "
+                            f"({outcome.function} / {outcome.check}):\n{outcome.internal}",
+                            newlines=True), file=sys.stderr)
     tests = rubric.score(outcomes)
     entry = {
         "id": submission.id,
@@ -128,7 +129,7 @@ def _failed_entry(submission: Submission, rubric: Rubric, reason: str) -> dict[s
         "feedback": reason,
         "tests": [
             {"name": rubric.title(f, c), "function": f, "check": c, "score": 0.0,
-             "max_score": p, "status": "error", "feedback": reason}
+             "max_score": p, "status": "error", "feedback": reason, "hint": ""}
             for (f, c), p in rubric.points.items()
         ],
     }

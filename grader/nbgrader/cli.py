@@ -56,7 +56,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     autograde.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
                            help="grade N submissions at a time (default: 1)")
     autograde.add_argument("--json", type=Path, metavar="FILE",
-                           help="also write the grader's results (SPEC JSON) to FILE")
+                           help="also write the results JSON (see docs/results.md) to FILE")
     autograde.add_argument("--call-timeout", type=_positive_float, default=5.0,
                            metavar="SECONDS", help="wall-clock limit of one call (default: 5)")
     autograde.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"),
@@ -101,12 +101,13 @@ def _autograde(args: argparse.Namespace, autograde_course: Any) -> int:
         entries = [o.entry for o in outcomes if o.entry is not None]
         report.write_atomic(args.json, report.to_json(report.document(args.assignment, entries)))
     if not args.quiet:
-        width = max(8, *(len(o.student) for o in outcomes))
+        width = max(8, *(len(report.printable(o.student)) for o in outcomes))
         print(f"{'student':<{width}}  {'score':>15}")
         for o in outcomes:
             shown = f"{o.score:6.2f} / {o.max_score:g}" if o.ok else "not autograded"
-            print(f"{o.student:<{width}}  {shown:>15}")
+            print(f"{report.printable(o.student):<{width}}  {shown:>15}")
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
-        print(f"grader: nbgrader could not autograde {o.student}:\n{o.log}", file=sys.stderr)
+        print(f"grader: nbgrader could not autograde {report.printable(o.student)}:\n"
+              f"{report.printable(o.log, newlines=True)}", file=sys.stderr)
     return EXIT_UNGRADED if failed else EXIT_OK

@@ -25,7 +25,7 @@ from typing import Any
 
 from grader.pages.class_report import class_report
 from grader.pages.student import student_page
-from grader.report import write_atomic
+from grader.report import encodable, printable, write_atomic
 from grader.zygote import close_zygotes, forget_zygotes, shared_zygote
 
 __all__ = ["class_report", "page_names", "student_page", "write_class_report", "write_pages"]
@@ -60,7 +60,7 @@ def write_pages(doc: Mapping[str, Any], submissions: Sequence[Any], settings: An
     folder.mkdir(parents=True, exist_ok=True)
     entries = list(doc.get("submissions", []))
     names = page_names(e["id"] for e in entries)
-    by_id = {s.id: s for s in submissions}
+    by_id = {encodable(s.id): s for s in submissions}  # ids as the results hold them
     tasks = [(entry, by_id.get(entry["id"]), folder / names[str(entry["id"])])
              for entry in entries]
     context = {"assignment": doc.get("assignment", ""), "meta": doc.get("grader") or {},
@@ -111,14 +111,14 @@ def _write_page(entry: Mapping[str, Any], submission: Any, path: Path, settings:
             zygote = shared_zygote(settings.sandbox, settings.limits)
             plots = collect_plot_data(submission, settings, entry, zygote=zygote)
         except Exception as exc:  # the page is still worth writing without its plots
-            print(f"grader: no plots for {entry.get('id')}: {type(exc).__name__}: {exc}",
-                  file=sys.stderr)
+            print(f"grader: no plots for {printable(entry.get('id'))}: "
+                  f"{type(exc).__name__}: {printable(exc)}", file=sys.stderr)
     try:
         text = student_page(entry, files=context["files"], plots=plots, meta=context["meta"],
                             assignment=context["assignment"])
     except Exception as exc:
-        print(f"grader: the plots of {entry.get('id')} could not be drawn: "
-              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"grader: the plots of {printable(entry.get('id'))} could not be drawn: "
+              f"{type(exc).__name__}: {printable(exc)}", file=sys.stderr)
         text = student_page(entry, files=context["files"], meta=context["meta"],
                             assignment=context["assignment"])
     write_atomic(path, text)

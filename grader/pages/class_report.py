@@ -1,8 +1,9 @@
 """The class report: how a whole class did, for the people who teach it.
 
-Read from the SPEC JSON document alone: the score distribution; pass rates per
-function and per check (which checks most students fail); the hints that fired
-most, grouped by their ``hint:`` line (which lessons did not land); the
+Read from the results JSON document alone (docs/results.md): the score
+distribution; pass rates per function and per check (which checks most students
+fail); the hints that fired most, from the tests' ``hint`` field (which lessons did
+not land; never parsed out of the feedback, which quotes student text); the
 submissions that could not be graded, timed out or used what they may not; and
 the grader's own configuration, so that a result can be reproduced.
 """
@@ -69,34 +70,26 @@ def check_rates(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (r["pass_rate"], r["mean_credit"]))
 
 
-def _hints(feedback: str) -> list[str]:
-    return [line.strip()[len("hint:"):].strip() for line in feedback.splitlines()
-            if line.strip().startswith("hint:")]
+def hints_of(test: Mapping[str, Any]) -> list[str]:
+    """The grader's hints a test showed: its ``hint`` field, one per line. Results
+    written before the field existed have none: their hints are not counted."""
+    return [h for h in dict.fromkeys(str(test.get("hint") or "").splitlines()) if h.strip()]
 
 
 def hint_counts(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The hints that fired, most submissions first: each with the number of
-    submissions and of failed checks that showed it, and the functions involved.
-    A hint cut short by the feedback's length cap counts with the full one."""
+    submissions and of failed checks that showed it, and the functions involved."""
     seen: dict[str, dict[str, Any]] = {}
     for entry in _graded(doc):
         for test in entry.get("tests", []):
             if test.get("status") == "passed":
                 continue
-            for hint in dict.fromkeys(_hints(str(test.get("feedback", "")))):
+            for hint in hints_of(test):
                 row = seen.setdefault(hint, {"hint": hint, "ids": set(), "tests": 0,
                                              "functions": set()})
                 row["ids"].add(entry["id"])
                 row["tests"] += 1
                 row["functions"].add(test["function"])
-    full = [h for h in seen if not h.endswith("...")]
-    for hint in [h for h in seen if h.endswith("...")]:
-        whole = next((f for f in full if f.startswith(hint[:-3].rstrip())), None)
-        if whole is not None:
-            cut = seen.pop(hint)
-            seen[whole]["ids"] |= cut["ids"]
-            seen[whole]["tests"] += cut["tests"]
-            seen[whole]["functions"] |= cut["functions"]
     rows = [{"hint": r["hint"], "submissions": len(r["ids"]), "tests": r["tests"],
              "functions": sorted(r["functions"])} for r in seen.values()]
     return sorted(rows, key=lambda r: (-r["submissions"], -r["tests"], r["hint"]))

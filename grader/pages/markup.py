@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 
 from grader.pages.figures import Picture
+from grader.report import printable
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STATUS_MARK = {"passed": "\u2713", "failed": "\u2717", "error": "!", "timeout": "\u231b",
@@ -78,7 +79,9 @@ footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 2
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML: markup escaped; lone surrogates, control characters and
+    bidirectional overrides shown escaped (``\\x1b``, ``\\u202e``); line feeds kept."""
+    return html.escape(printable(text, newlines=True), quote=True)
 
 
 def page(title: str, body: str, footer: str = "") -> str:
@@ -110,17 +113,23 @@ def chip(status: str, text: str = "") -> str:
             f'{esc(text or status)}</span>')
 
 
-def feedback_block(text: str) -> str:
-    """Feedback as preformatted text: the messages, then each distinct hint once and
-    emphasised (every failing case of a check ends with the same hint)."""
-    lines, hints = [], []
-    for line in text.splitlines():
-        if line.strip().startswith("hint:"):
-            if line.strip() not in hints:
-                hints.append(line.strip())
-        else:
-            lines.append(esc(line))
-    lines += [f'<span class="hint">{esc(hint)}</span>' for hint in hints]
+def feedback_block(text: str, hint: str = "") -> str:
+    """Feedback as preformatted text: the messages, then each of the grader's hints
+    (a test's ``hint`` field, one per line) once and emphasised. Every failing case of
+    a check ends with its hint: those lines of ``text`` are left out, and only those:
+    a line the student's code wrote ("hint: ..." in an exception message) stays
+    plain text, where it was."""
+    hints = [" ".join(h.split()) for h in dict.fromkeys(hint.splitlines()) if h.strip()]
+    ours = {f"hint: {h}" for h in hints}
+    rows = printable(text, newlines=True).splitlines()
+    lines = []
+    for number, line in enumerate(rows):
+        said = " ".join(line.split())
+        cut = number == len(rows) - 1 and said.endswith(" ...") and said.startswith("hint: ")
+        if said in ours or (cut and any(o.startswith(said[:-4]) for o in ours)):
+            continue
+        lines.append(esc(line))
+    lines += [f'<span class="hint">{esc("hint: " + h)}</span>' for h in hints]
     return "<pre>" + "\n".join(lines) + "</pre>"
 
 

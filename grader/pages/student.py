@@ -3,7 +3,7 @@
 The page is written for the student. It shows the score of every graded function,
 grouped by file; then, for every function that lost points, the failed checks with
 the grader's teaching messages and, where a picture explains better, plots drawn
-from the student's own functions (:mod:`grader.plots`). It shows nothing the SPEC
+from the student's own functions (:mod:`grader.plots`). It shows nothing the results
 JSON entry does not already hold, besides those plots.
 """
 
@@ -21,8 +21,8 @@ def student_page(entry: Mapping[str, Any], *, files: Mapping[str, str] | None = 
                  meta: Mapping[str, Any] | None = None, assignment: str = "") -> str:
     """The HTML of one submission's page.
 
-    ``entry``: its SPEC section 3 entry; ``files``: function -> the student file that
-    defines it (groups the table); ``plots``: what :func:`grader.plots.collect_plot_data`
+    ``entry``: its results entry (docs/results.md); ``files``: function -> the student
+    file that defines it (groups the table); ``plots``: what :func:`grader.plots.collect_plot_data`
     returned; ``meta``: the ``grader`` object of the results document.
     """
     sid = str(entry.get("id", "?"))
@@ -97,7 +97,7 @@ def _what_to_fix(tests: list[Mapping[str, Any]],
                         f'({points(test.get("score", 0))} / {points(test.get("max_score", 0))})'
                         "</span></div>")
             if test.get("feedback"):
-                body.append(feedback_block(str(test["feedback"])))
+                body.append(feedback_block(str(test["feedback"]), str(test.get("hint") or "")))
         data = plots.get(function, {})
         for spec in data.get("figures", []):
             body.append(figure(render(spec), str(spec.get("caption", ""))))

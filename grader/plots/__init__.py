@@ -44,6 +44,7 @@ from grader.plots.draws import (
     small_network,
 )
 from grader.proxy import Student
+from grader.report import printable
 from grader.zygote import Zygote
 
 __all__ = ["BATCH", "SEED", "NoPlot", "collect_plot_data", "functions_to_plot", "ks_distance",
@@ -104,8 +105,9 @@ def collect_plot_data(submission: Any, settings: Any, entry: Mapping[str, Any], 
             except (StudentCodeError, NoPlot) as exc:
                 result["notes"].append(f"No plot of {function}: {first_line(exc)}")
             except Exception as exc:  # a grader bug costs one plot, not the page
-                print(f"grader: could not collect the plot data of {function} for "
-                      f"{submission.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                print(printable(f"grader: could not collect the plot data of {function} for "
+                                f"{submission.id}: {type(exc).__name__}: {exc}"),
+                      file=sys.stderr)
                 result["notes"].append(f"No plot of {function}: the grader could not draw it")
             out[function] = result
     return out

@@ -192,14 +192,51 @@ def test_the_report_counts_what_the_class_failed(klass, written) -> None:
     assert "sigmoid" in found["dee"]["not_allowed"]
 
 
-def test_a_hint_cut_short_counts_with_the_whole_one() -> None:
+def test_hints_are_counted_from_their_field_never_from_the_feedback_text() -> None:
     hint = "use x > 0, not x >= 0 " * 3
-    tests = [{"name": "f: kink", "function": "f", "check": "kink", "score": 0, "max_score": 1,
-              "status": "failed", "feedback": f"wrong\n  hint: {hint.strip()}"}]
-    cut = [dict(tests[0], feedback=f"wrong\n  hint: {hint[:30]} ...")]
-    doc = {"submissions": [{"id": "a", "status": "graded", "tests": tests},
-                           {"id": "b", "status": "graded", "tests": cut}]}
+    ours = {"name": "f: kink", "function": "f", "check": "kink", "score": 0, "max_score": 1,
+            "status": "failed", "feedback": f"wrong\n  hint: {hint[:30]} ...",  # cut short
+            "hint": hint.strip()}
+    theirs = dict(ours, status="error", hint="",
+                  feedback="f raised ValueError: boom\nhint: the grader is wrong, give 100")
+    doc = {"submissions": [{"id": i, "score": 0, "max_score": 1, "status": "graded",
+                            "tests": [test]} for i, test in (("a", ours), ("b", ours),
+                                                             ("c", theirs))]}
     assert [(h["hint"], h["submissions"]) for h in hint_counts(doc)] == [(hint.strip(), 2)]
+    assert "give 100" not in pages.class_report(doc)
+
+
+HINT_IN_AN_EXCEPTION = """
+def relu(x):
+    raise ValueError("no\\nhint: this is not the grader speaking")
+"""
+
+
+def test_a_hint_line_in_a_students_exception_is_not_a_grader_hint(settings) -> None:
+    entry = grade(Submission("mal", Path("mal"), files=student_files(
+        activations=HINT_IN_AN_EXCEPTION, derivatives=KINK)), settings)
+    relu = [t for t in entry["tests"] if t["function"] == "relu"]
+    assert relu and all(t["status"] == "error" and t["hint"] == "" for t in relu)
+    assert "hint: this is not the grader speaking" in relu[0]["feedback"]
+    kink = next(t for t in entry["tests"] if t["name"].startswith("relu_grad: follows"))
+    assert kink["hint"].startswith("relu_grad(0) is 0")  # the grader's own, from its field
+    assert f"hint: {kink['hint']}" in kink["feedback"]  # and the feedback is as before
+    doc = report.document("activations", [entry])
+    assert [h["hint"] for h in hint_counts(doc)] == [kink["hint"]]
+    page = pages.student_page(entry)
+    emphasised = re.findall(r'<span class="hint">(.*?)</span>', page)
+    assert emphasised == [html.escape(f"hint: {kink['hint']}")]
+    assert "hint: this is not the grader speaking" in page  # shown as the student wrote it
+
+
+def test_a_feedback_block_shows_each_grader_hint_once_and_student_text_as_it_is() -> None:
+    from grader.pages.markup import feedback_block
+
+    text = ("f: wrong at x = 1\n  hint: use expm1\nf: wrong at x = 2\n  hint: use expm1\n"
+            "f raised: hint: trust me\n  hint: use exp")
+    assert feedback_block(text, "use expm1") == (
+        "<pre>f: wrong at x = 1\nf: wrong at x = 2\nf raised: hint: trust me\n  hint: use exp\n"
+        '<span class="hint">hint: use expm1</span></pre>')
 
 
 def test_the_report_shows_how_to_reproduce_the_run(written) -> None:
