@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from grader import __version__
+from grader.cluster import cli as cluster_cli
 from grader.errors import GraderError, UsageError
 from grader.report import encodable, printable
 
@@ -133,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_gradescope(gradescope.add_subparsers(dest="gradescope_command", metavar="COMMAND",
                                                   required=True))
 
+    cluster_cli.add_arguments(grade)
+    cluster_cli.register(commands)
     from grader.nbgrader.cli import register as register_nbgrader
 
     register_nbgrader(commands)
@@ -166,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from grader.nbgrader.cli import run as run_nbgrader
 
             return int(run_nbgrader(args))
+        if args.command in cluster_cli.COMMANDS:
+            return cluster_cli.command(args)
         return _grade(args)
     except UsageError as exc:
         print(f"grader: error: {printable(exc)}", file=sys.stderr)
@@ -226,6 +231,8 @@ def _grade(args: argparse.Namespace) -> int:
     from grader.submission import discover
     from grader.zygote import close_zygotes, shared_zygote
 
+    if cluster_cli.wants(args):  # --cluster or --shard: grader.cluster takes over
+        return cluster_cli.grade(args)
     if args.no_sandbox:
         print("grader: warning: --no-sandbox: student code runs without isolation and can "
               "read and change your files; use it only for code you trust", file=sys.stderr)
