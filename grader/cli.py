@@ -108,9 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory", type=_positive_int, default=1024, metavar="MIB",
                        help="address-space limit of the worker running student code "
                             "(default: 1024)")
-    grade.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"), default="auto",
+    grade.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock", "landlock-nons"),
+                       default="auto",
                        help="how student code is confined (default: auto, the best this "
-                            "machine offers: bubblewrap, else Landlock + seccomp)")
+                            "machine offers: bubblewrap, else Landlock + seccomp in "
+                            "namespaces; landlock-nons, without namespaces, only when named). "
+                            "When it does not work here, nothing is graded (exit code 3, "
+                            "with what to enable)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without a sandbox (separate processes only); "
                             "for a student checking their own code, never for a class")

@@ -21,7 +21,11 @@ https://gradescope-autograders.readthedocs.io/en/latest/specs/.
 * :func:`run` is what ``run_autograder`` calls: grade ``ROOT/submission`` and write
   ``ROOT/results/results.json``. ``ROOT`` is ``/autograder`` unless
   ``GRADER_AUTOGRADER_ROOT`` (or ``--root``) says otherwise, which is how the tests
-  run the bundle against a fake tree.
+  run the bundle against a fake tree. It grades only under a sandbox that works in
+  Gradescope's container: when none does, it writes no results.json, exits with 3
+  and says what to enable (``--no-sandbox`` opts out; ``run_autograder`` never
+  passes it). results.json is written only once every process the student's code
+  started has ended.
 
 ``python -m grader.gradescope run [--root DIR]`` and ``python -m grader.gradescope
 build OUT.zip`` work without the ``grader`` command.
@@ -236,20 +240,24 @@ def find_submission(folder: Path, student_files: Sequence[str]) -> Path:
     return zips[0] if len(zips) == 1 else folder
 
 
-def run(root: Path, *, assignment: str = "activations") -> int:
+def run(root: Path, *, assignment: str = "activations", sandbox: str = "auto") -> int:
     """Grade ``root/submission``; write ``root/results/results.json``. The exit code
-    is 0 whenever results were written (also for a submission that scored 0)."""
-    from grader.runner import Settings, grade
-    from grader.sandbox import Limits, choose
-    from grader.submission import read
+    is 0 whenever results were written (also for a submission that scored 0).
 
-    try:
-        layer = choose("auto")
-    except GraderError as exc:
-        # Gradescope's container is the outer sandbox; say so in the staff-only stdout
-        print(f"grader: no sandbox layer works here ({exc}); grading in separate "
-              "processes only", flush=True)
-        layer = "none"
+    ``sandbox`` is a layer of :mod:`grader.sandbox`, "auto" for the best that works, or
+    "none" (``--no-sandbox``) to grade without one. When the layer asked for does not
+    work here, nothing is graded and nothing is written: :class:`GraderError` says what
+    to enable. results.json is written only once every process the student's code
+    started has ended (:func:`grader.zygote.nothing_left_running`)."""
+    from grader.runner import Settings, grade
+    from grader.sandbox import NO_SANDBOX, Limits, choose
+    from grader.submission import read
+    from grader.zygote import nothing_left_running
+
+    layer = choose(sandbox)
+    if layer == NO_SANDBOX:
+        print("grader: warning: --no-sandbox: student code runs without isolation, as "
+              "this user, and can change the grader and its results", flush=True)
     limits = Limits()
     settings = Settings(assignment=assignment, sandbox=layer, limits=limits)
     rubric = settings.rubric()
@@ -260,7 +268,11 @@ def run(root: Path, *, assignment: str = "activations") -> int:
     folder = find_submission(root / "submission", sorted(set(rubric.files.values())))
     submission = read(folder, sorted(set(rubric.files.values())))
     submission.id = "submission"
-    entry = grade(submission, settings)
+    with nothing_left_running() as ended:
+        entry = grade(submission, settings)
+    if ended:
+        print(f"grader: ended {len(ended)} process(es) the submission left running",
+              flush=True)
     meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
         "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
     path = write_results(root / "results" / "results.json", entry, meta=meta)
@@ -276,16 +288,36 @@ def register(commands: Any) -> None:
     runner.add_argument("--root", type=Path, default=None,
                         help=f"(default: ${ROOT_VARIABLE} or {DEFAULT_ROOT})")
     runner.add_argument("--assignment", default="activations", help="(default: activations)")
+    _sandbox_options(runner)
     builder = commands.add_parser("build", help="write the autograder zip")
     builder.add_argument("out", type=Path, metavar="OUT.zip")
     builder.add_argument("--assignment", default="activations", help="(default: activations)")
+
+
+def _sandbox_options(runner: argparse.ArgumentParser) -> None:
+    from grader.sandbox import LAYERS, NAMED_ONLY
+
+    runner.add_argument("--sandbox", choices=("auto", *LAYERS, *NAMED_ONLY), default="auto",
+                        help="how student code is confined (default: auto, the best that "
+                             "works: bubblewrap, else landlock; landlock-nons, Landlock and "
+                             "seccomp without namespaces, only when named). When it does "
+                             "not work here, nothing is graded: exit code 3 and a message "
+                             "saying what to enable")
+    runner.add_argument("--no-sandbox", action="store_true",
+                        help="grade without a sandbox (separate processes only; student "
+                             "code runs as this user and can change the grader and its "
+                             "results): for testing the autograder with your own code, "
+                             "never for students. run_autograder never passes it")
 
 
 def command(args: argparse.Namespace) -> int:
     """Carry out a parsed ``run`` or ``build`` (``args.gradescope_command``)."""
     if args.gradescope_command == "run":
         root = args.root or Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
-        return run(root, assignment=args.assignment)
+        if args.no_sandbox and args.sandbox != "auto":
+            raise UsageError(f"--no-sandbox and --sandbox {args.sandbox} contradict each other")
+        return run(root, assignment=args.assignment,
+                   sandbox="none" if args.no_sandbox else args.sandbox)
     path = build_bundle(args.out, assignment=args.assignment)
     print(f"wrote {path}: upload it as the autograder of a Gradescope programming "
           "assignment (it holds the hidden tests: keep it private)")

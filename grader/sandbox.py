@@ -1,6 +1,7 @@
 """How the worker is confined: limits, the usable layers, bubblewrap and worker policies.
 
-Two layers can confine the worker completely (files, network, processes):
+Two layers can confine the worker completely (files, network, processes), and
+``--sandbox auto`` picks the first that works here:
 
 ``"bubblewrap"``
     the zygote runs under ``bwrap`` (see :func:`bwrap_argv`): its own mount,
@@ -12,9 +13,22 @@ Two layers can confine the worker completely (files, network, processes):
     no wrapper: each worker isolates itself (``grader/worker/_isolate.py``):
     pid/net/ipc/uts namespaces, Landlock, seccomp, resource limits.
 
-:func:`detect` says which of them work here, best first, by running a real
-sandboxed interpreter; :func:`policy_for` builds the JSON policy that the
-zygote hands to ``_isolate.spawn_isolated``.
+One more is used only when asked for by name (``--sandbox landlock-nons``), for
+machines without namespaces (a container without user namespaces, say):
+
+``"landlock-nons"``
+    the landlock layer without any namespace: Landlock, seccomp (no processes,
+    programs, sockets, signals to others), resource limits, no capabilities,
+    uid 65534 when run as root. Weaker: no tmpfs caps the worker's folder (only
+    ``RLIMIT_FSIZE`` each file), and a worker that keeps the grader's uid (not
+    root) may lower the priority or resource limits of that user's processes.
+
+``"none"`` (``--no-sandbox``) confines nothing; like every layer, it still ends
+everything the worker started when the worker ends. :func:`detect` says which
+layers work here, best first, by running a real sandboxed interpreter;
+:func:`choose` refuses to go on when none does (:func:`refusal` says what to
+enable); :func:`policy_for` builds the JSON policy that the zygote hands to
+``_isolate.spawn_isolated``.
 """
 
 from __future__ import annotations
@@ -34,7 +48,10 @@ from typing import Any
 from grader.errors import GraderError, UsageError
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
-LAYERS = ("bubblewrap", "landlock")
+LAYERS = ("bubblewrap", "landlock")  # what --sandbox auto may pick, best first
+NAMED_ONLY = ("landlock-nons",)  # weaker: used only when asked for by name
+NONS = "landlock-nons"
+NO_SANDBOX = "none"  # --no-sandbox
 NOBODY = 65534  # uid and gid of the unprivileged user the worker becomes when run as root
 ENV = {
     "PATH": "/usr/bin:/bin",
@@ -196,9 +213,12 @@ def policy_for(layer: str, limits: Limits, read_paths: Iterable[Path | str],
     besides its private folder. ``unprivileged`` (when real root, landlock
     layer): become uid 65534; None means "if 65534 can reach every read path".
     """
-    if layer not in LAYERS:
-        raise ValueError(f"Expected one of {LAYERS} but got layer={layer!r} "
-                         f"(type={type(layer).__name__})")
+    if layer not in (*LAYERS, *NAMED_ONLY, NO_SANDBOX):
+        raise ValueError(f"Expected one of {(*LAYERS, *NAMED_ONLY, NO_SANDBOX)} but got "
+                         f"layer={layer!r} (type={type(layer).__name__})")
+    if layer == NO_SANDBOX:  # a session and a folder of its own; its processes still end
+        return {"namespaces": False, "confine": False, "landlock": False, "seccomp": False,
+                "limits": {key: None for key in limits.rlimits()}}
     rt = runtime(python)
     read = _unique([*rt.readable(), str(WORKER_DIR), *_with_targets(read_paths)])
     policy: dict[str, Any] = {
@@ -210,7 +230,10 @@ def policy_for(layer: str, limits: Limits, read_paths: Iterable[Path | str],
         # Nested namespaces if the kernel allows them, else bwrap's own (seccomp forbids forking).
         policy["fallback"] = True
         policy["landlock"] = _landlock_abi() > 0
-    elif os.geteuid() == 0:
+        return policy
+    if layer == NONS:
+        policy["namespaces"] = False
+    if os.geteuid() == 0:
         if unprivileged is None:
             unprivileged = all(_reachable_by(NOBODY, NOBODY, p) for p in read)
         if unprivileged:
@@ -292,6 +315,12 @@ def _not_installed(layer: str) -> str:
     return ""
 
 
+def _known(requested: str) -> None:
+    if requested not in ("auto", *LAYERS, *NAMED_ONLY, NO_SANDBOX):
+        raise UsageError(f"Expected one of auto, {', '.join((*LAYERS, *NAMED_ONLY))}, none "
+                         f"but got sandbox={requested!r}")
+
+
 def likely(requested: str = "auto") -> str:
     """The layer :func:`choose` will most likely return, guessed without running
     anything, to start work under it early (nothing untrusted may run in it until
@@ -308,20 +337,57 @@ def detect(python: str = sys.executable) -> list[str]:
 
 
 def choose(requested: str = "auto", python: str = sys.executable) -> str:
-    """The layer to grade with: the best usable one for "auto", else ``requested``
-    after checking that it works; "none" only when asked for (``--no-sandbox``)."""
-    if requested == "none":
-        return "none"
-    if requested != "auto" and requested not in LAYERS:
-        raise UsageError(f"Expected one of auto, {', '.join(LAYERS)}, none but got "
-                         f"sandbox={requested!r}")
+    """The layer to grade with: the best usable one of :data:`LAYERS` for "auto", else
+    ``requested`` after checking that it works; "none" only when asked for
+    (``--no-sandbox``). Raises :class:`GraderError` (:func:`refusal`) when the layer
+    asked for, or every layer for "auto", cannot confine student code here."""
+    _known(requested)
+    if requested == NO_SANDBOX:
+        return NO_SANDBOX
     reasons = []
     for layer in LAYERS if requested == "auto" else (requested,):
         reason = probe(layer, python)
         if not reason:
             return layer
         reasons.append(reason)
-    raise GraderError(
-        "no sandbox can confine student code on this machine (" + "; ".join(reasons) + "). "
-        "Install bubblewrap (apt-get install bubblewrap) or use Linux >= 5.13 with Landlock; "
-        "--no-sandbox grades without isolation, for checking your own code only")
+    raise GraderError(refusal(requested, reasons, python))
+
+
+USERNS_HINT = ("allow unprivileged user namespaces (sysctl -w user.max_user_namespaces=10000; "
+               "on Debian also kernel.unprivileged_userns_clone=1; on Ubuntu >= 23.10 "
+               "kernel.apparmor_restrict_unprivileged_userns=0), or grade as root with "
+               "CAP_SYS_ADMIN (a container run with --cap-add SYS_ADMIN and a seccomp "
+               "profile that allows unshare)")
+LANDLOCK_HINT = "use Linux >= 5.13 with landlock among its security modules (the lsm= boot " \
+                "parameter; `cat /sys/kernel/security/lsm` lists them)"
+
+
+def refusal(requested: str, reasons: list[str], python: str = sys.executable) -> str:
+    """Why no sandbox can be used here (each layer tried, and why it failed), what would
+    make one work, and how to grade without one: one paragraph, printed on one line."""
+    tried = LAYERS if requested == "auto" else (requested,)
+    text = ("no sandbox layer works here (" if requested == "auto"
+            else f"the {requested} sandbox layer does not work here (")
+    text += "; ".join(r if r.startswith(f"{layer}:") else f"{layer}: {r}"
+                      for layer, r in zip(tried, reasons, strict=True)) + ")."
+    why = " ".join(reasons).lower()
+    hints = []
+    if "bwrap is not installed" in why:
+        hints.append("install bubblewrap (apt-get install bubblewrap)")
+    if "namespace" in why:
+        hints.append(USERNS_HINT)
+    if "landlock is not supported" in why:
+        hints.append(LANDLOCK_HINT)
+    if hints:
+        text += " To confine student code here: " + "; or ".join(hints) + "."
+    if requested == "auto":
+        nons = probe(NONS, python)
+        if nons:
+            text += f" Landlock and seccomp alone, without namespaces, do not work either ({nons})."
+        else:
+            text += (f" Landlock and seccomp work here without namespaces: --sandbox {NONS} "
+                     "confines student code with them alone (weaker: no pid, network or "
+                     "mount namespace, no disk cap; see docs/threat-model.md); run it as "
+                     "root, so that the worker becomes uid 65534.")
+    return text + (" Or pass --no-sandbox to grade without isolation: only for code you "
+                   "trust, never for a class.")

@@ -17,6 +17,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,32 @@ def forget_zygotes(keep: tuple[str, Limits] | None = None) -> None:
         del _zygotes[key]
 
 
+@contextmanager
+def nothing_left_running() -> Iterator[list[int]]:
+    """Grade inside it: on leaving, no process that student code started still runs.
+
+    Each worker's own processes end with it under every layer (see :class:`Zygote`). This
+    covers what is left: with ``--no-sandbox`` student code runs as you and may kill the
+    worker's supervisor and zygote, so that what it started would be adopted by init. Inside, this
+    process is a child subreaper, so such orphans come to it instead; on leaving, its
+    zygotes are closed, then every process that has come below it since it entered is
+    killed and reaped. Yields the list that then receives their pids (empty when every
+    worker ended its own). Use it around the grading whose results are written after."""
+    from grader.worker import _isolate
+
+    before = set(_isolate.children())
+    was = _isolate.child_subreaper()
+    _isolate.child_subreaper(True)
+    ended: list[int] = []
+    try:
+        yield ended
+    finally:
+        close_zygotes()
+        ended += _isolate.end_descendants(keep=before)
+        if not was:
+            _isolate.child_subreaper(False)
+
+
 def allowed_packages_dir() -> Path:
     """A private folder with links to the packages graded code may import."""
     folder = Path(tempfile.mkdtemp(prefix="grader-site-"))
@@ -89,7 +117,10 @@ class Zygote:
 
     ``layer`` is the sandbox (:mod:`grader.sandbox`): "bubblewrap" runs the zygote
     under bwrap and confines each worker further; "landlock" confines each worker
-    with namespaces, Landlock and seccomp; "none" only separates the processes.
+    with namespaces, Landlock and seccomp; "landlock-nons" with Landlock and seccomp
+    alone; "none" only separates the processes. Under every layer, a worker that ends
+    (or is killed) leaves no process behind: whatever it started is ended before
+    the zygote reports it gone (see ``grader/worker/_isolate.py``).
     """
 
     def __init__(self, *, layer: str = "none", limits: Limits | None = None,
@@ -97,8 +128,7 @@ class Zygote:
         self.site = allowed_packages_dir()
         self.layer = layer
         limits = limits or Limits()
-        self.policy = None if layer == "none" else sandbox.policy_for(
-            layer, limits, [self.site], [], python=python)
+        self.policy = sandbox.policy_for(layer, limits, [self.site], [], python=python)
         ours, theirs = socket.socketpair()
         env = dict(sandbox.ENV, PATH=os.environ.get("PATH", "/usr/bin:/bin"))
         debug = os.environ.get("GRADER_DEBUG_WORKER")

@@ -59,6 +59,7 @@ from grader.errors import UsageError
 from grader.nbgrader.messages import FunctionResult, summarize
 from grader.notebook import code_cells, parse, to_files
 from grader.runner import Settings, grade, grade_all
+from grader.sandbox import choose
 from grader.submission import Submission, SubmissionReadError
 
 
@@ -232,10 +233,12 @@ def autograde_course(course_dir: Path, assignment: str = "activations", *,
     """Autograde every submission of ``assignment`` under ``course_dir/submitted``.
 
     ``students`` restricts the run; ``jobs`` > 1 grades that many submissions at a time
-    first (the gradebook is then written one submission after the other).
+    first (the gradebook is then written one submission after the other). Without
+    ``settings``, student code runs under the best sandbox layer that works here
+    (:func:`grader.sandbox.choose`, which refuses when none does).
     """
     course_dir = Path(course_dir).resolve()
-    settings = settings or Settings(assignment=assignment)
+    settings = settings or Settings(assignment=assignment, sandbox=choose("auto"))
     found = submitted_students(course_dir, assignment)
     chosen = list(students) or found
     unknown = [s for s in chosen if s not in found]

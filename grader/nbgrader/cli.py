@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.cli import _positive_float, _positive_int
 from grader.errors import UsageError
+from grader.sandbox import LAYERS, NAMED_ONLY
 
 EXIT_OK, EXIT_UNGRADED = 0, 1
 INSTALL = "pip install 'activation-grader[nbgrader]'"
@@ -59,10 +60,15 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                            help="also write the results JSON (see docs/results.md) to FILE")
     autograde.add_argument("--call-timeout", type=_positive_float, default=5.0,
                            metavar="SECONDS", help="wall-clock limit of one call (default: 5)")
-    autograde.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"),
-                           default="auto", help="how student code is confined (default: auto)")
+    autograde.add_argument("--sandbox", choices=("auto", *LAYERS, *NAMED_ONLY),
+                           default="auto",
+                           help="how student code is confined (default: auto, the best this "
+                                "machine offers: bubblewrap, else landlock; landlock-nons, "
+                                "without namespaces, only when named). When it does not work "
+                                "here, nothing is graded (exit code 3, with what to enable)")
     autograde.add_argument("--no-sandbox", action="store_true",
-                           help="separate processes only; never for a class")
+                           help="grade without a sandbox (separate processes only; student "
+                                "code runs as you); for your own code, never for a class")
     autograde.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     return parser
 
@@ -88,15 +94,19 @@ def _autograde(args: argparse.Namespace, autograde_course: Any) -> int:
     from grader import report
     from grader.runner import Settings
     from grader.sandbox import Limits, choose
+    from grader.zygote import nothing_left_running
 
+    if args.no_sandbox and args.sandbox != "auto":
+        raise UsageError(f"--no-sandbox and --sandbox {args.sandbox} contradict each other")
     if args.no_sandbox:
         print("grader: warning: --no-sandbox: student code runs without isolation",
               file=sys.stderr)
     layer = choose("none" if args.no_sandbox else args.sandbox)
     settings = Settings(assignment=args.assignment, sandbox=layer,
                         limits=Limits(call_seconds=args.call_timeout))
-    outcomes = autograde_course(args.course_dir, args.assignment, students=args.student,
-                                settings=settings, jobs=args.jobs)
+    with nothing_left_running():
+        outcomes = autograde_course(args.course_dir, args.assignment, students=args.student,
+                                    settings=settings, jobs=args.jobs)
     if args.json:
         entries = [o.entry for o in outcomes if o.entry is not None]
         report.write_atomic(args.json, report.to_json(report.document(args.assignment, entries)))

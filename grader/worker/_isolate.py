@@ -18,6 +18,17 @@ its supervisors die, and with them their workers. Being pid 1, the worker
 ignores every signal it has no handler for unless it comes from outside its
 namespace: SIGXCPU, SIGTERM, SIGINT sent by itself do nothing; SIGKILL works.
 
+Without a pid namespace (policy ``namespaces`` false, or ``fallback`` after the
+kernel refused them) the same holds by other means: the supervisor stays outside
+the worker as a *child subreaper*, so every process the worker starts stays below
+it however it detaches (orphans and double-forked ``setsid`` daemons are
+reparented to the supervisor, not to init). Once the worker has ended, the
+supervisor kills and reaps everything left below it (:func:`end_descendants`)
+before it exits, and only then is the worker's zombie handed to the zygote: a
+worker the zygote has reaped has left nothing running. A process that the
+zygote did not start (an orphan whose supervisor was killed) is ended by
+:func:`reap_children`.
+
 Before ``serve()`` runs, the worker applies :func:`isolate_self`, in this order:
 resource limits, its own session, ``no_new_privs`` and non-dumpable, all
 capabilities dropped (and, as real root, the uid/gid the policy names), its
@@ -34,9 +45,11 @@ The policy is a JSON-able dict (built by ``grader.sandbox.policy_for``)::
      "limits": {"memory_bytes": ..., "cpu_seconds": ..., "file_size_bytes": ...,
                 "open_files": ..., "processes": ...}}
 
-``fallback`` lets a worker run without namespaces (own session and process
-group instead): then killing the pid does not reach processes it forked, so
-only use it together with seccomp, which forbids forking.
+``namespaces`` false runs the worker without namespaces (no pid, network, ipc,
+uts or mount namespace; no tmpfs for its folder); ``fallback`` does so when the
+kernel refuses them. ``confine`` false applies nothing but the worker's own
+session and folder (``--no-sandbox``: no limits, capabilities or privileges
+touched); what the worker starts is still ended with it.
 """
 
 from __future__ import annotations
@@ -52,7 +65,7 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import ModuleType
 from typing import Any
 
@@ -83,6 +96,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
+PR_GET_CHILD_SUBREAPER = 37
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER = 0x04000000, 0x08000000, 0x10000000
@@ -101,7 +115,7 @@ DEFAULT_LIMITS: dict[str, int | None] = {
     "disk_bytes": 64 << 20,  # the worker's folder is a tmpfs of this size (mount namespace)
 }
 DEFAULT_POLICY: dict[str, Any] = {
-    "namespaces": True, "fallback": False, "landlock": True, "seccomp": True,
+    "namespaces": True, "fallback": False, "confine": True, "landlock": True, "seccomp": True,
     "read": [], "list": [], "write": [], "workdir": None, "workdir_root": None,
     "uid": None, "gid": None, "limits": {},
 }
@@ -109,6 +123,7 @@ SETUP_SECONDS = 30.0  # how long spawn_isolated waits for the worker to report
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _workers: dict[int, dict[str, Any]] = {}  # pid -> {"workdir": ..., "applied": ...}
+_supervisors: set[int] = set()  # supervisors spawn_isolated started and nobody reaped yet
 
 
 def _check(result: int, what: str) -> int:
@@ -252,6 +267,13 @@ def isolate_self(policy: dict[str, Any]) -> dict[str, Any]:
     """
     policy = _checked(policy)
     done: dict[str, Any] = {}
+    if not policy["confine"]:  # --no-sandbox: only a session and a folder of its own
+        if os.getsid(0) != os.getpid():
+            os.setsid()
+        if policy["workdir"]:
+            _enter_workdir(policy["workdir"])
+            done["workdir"] = policy["workdir"]
+        return done
     try:
         if policy["landlock"] and not _single_threaded():
             raise IsolationError(
@@ -312,14 +334,15 @@ def _supervise(serve: Callable[[], None], policy: dict[str, Any], report: int, z
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
     if os.getppid() != zygote:  # the zygote died before the line above
         os._exit(1)
+    if not policy["namespaces"]:
+        _supervise_without_namespaces(serve, policy, report, "not asked for")
     try:
         _unshare_namespaces()
     except OSError as exc:
         if not policy["fallback"]:
             _send(report, {"error": f"namespaces unavailable ({exc}); policy allows no fallback"})
             os._exit(1)
-        _send(report, {"pid": os.getpid(), "fallback": str(exc)})
-        _run_worker(serve, policy, report)  # no namespaces: this process is the worker
+        _supervise_without_namespaces(serve, policy, report, str(exc))
     disk = policy["limits"].get("disk_bytes")
     if disk and policy["workdir"]:
         try:
@@ -341,6 +364,90 @@ def _supervise(serve: Callable[[], None], policy: dict[str, Any], report: int, z
     os.closerange(keep + 1, 1 << 16)
     os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # leave the zombie to the zygote
     os._exit(0)
+
+
+def _supervise_without_namespaces(serve: Callable[[], None], policy: dict[str, Any],
+                                  report: int, why: str) -> None:
+    """In the supervisor, when there is no pid namespace to end the worker's processes
+    with: be their child subreaper, fork the worker, wait for it to end, end everything
+    left below, exit (leaving the worker's zombie to the zygote). Never returns."""
+    try:
+        _prctl(PR_SET_CHILD_SUBREAPER, 1, "child subreaper")
+        children()  # the sweep below reads /proc: fail now, before any student code runs
+    except OSError as exc:
+        _send(report, {"error": f"cannot end what the worker would start ({exc}); "
+                                "a mounted /proc is needed"})
+        os._exit(1)
+    supervisor = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, "pdeathsig")
+        if os.getppid() != supervisor:  # the supervisor died before the line above
+            os._exit(1)
+        _run_worker(serve, policy, report)
+    _send(report, {"pid": pid, "without_namespaces": why})
+    os.closerange(3, 1 << 16)  # hold nothing of the zygote's
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # leave the zombie to the zygote
+    end_descendants(keep={pid})
+    os._exit(0)
+
+
+def child_subreaper(on: bool | None = None) -> bool:
+    """Whether this process is a child subreaper (orphans below it come to it, not to
+    init); with ``on``, make it one or not first."""
+    if on is not None:
+        _prctl(PR_SET_CHILD_SUBREAPER, int(on), "child subreaper")
+    flag = ctypes.c_int(0)
+    _check(_libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0), "prctl")
+    return bool(flag.value)
+
+
+def children(pid: int = 0) -> list[int]:
+    """The child processes of ``pid`` (this process by default), read from /proc."""
+    pid = pid or os.getpid()
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):  # an orphan joins any live thread
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as listing:
+                found += map(int, listing.read().split())
+        return found
+    except FileNotFoundError:  # a thread just ended, or a kernel without that file
+        pass
+    found = []
+    for entry in os.listdir("/proc"):  # raises OSError without /proc
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    fields = stat.read().rpartition(b")")[2].split()
+            except OSError:
+                continue
+            if len(fields) > 1 and int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def end_descendants(keep: Collection[int] = ()) -> list[int]:
+    """SIGKILL and reap every child of this process but ``keep``, round after round until
+    none is left; return the pids ended. In a child subreaper (``PR_SET_CHILD_SUBREAPER``)
+    that is every descendant: what a killed child had started comes back to this process
+    and is ended in the next round. A process being killed can fork no more, so the
+    rounds end. ``keep`` stay, their descendants too."""
+    ended: list[int] = []
+    while True:
+        victims = [pid for pid in children() if pid not in keep]
+        if not victims:
+            return ended
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in victims:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        ended += victims
 
 
 def _read_reports(fd: int) -> dict[str, Any]:
@@ -381,6 +488,7 @@ def spawn_isolated(serve: Callable[[], None], policy: dict[str, Any]) -> int:
             _supervise(serve, policy, theirs, zygote)
         finally:
             os._exit(1)
+    _supervisors.add(supervisor)
     os.close(theirs)
     try:
         result = _read_reports(report)
@@ -399,7 +507,8 @@ def spawn_isolated(serve: Callable[[], None], policy: dict[str, Any]) -> int:
         raise IsolationError(result.get("error", "the worker died while isolating itself"))
     _workers[pid] = {"workdir": workdir if owned else None, "applied": result["ok"],
                      "disk_bytes": result.get("disk_bytes"),
-                     "namespaces": "fallback" not in result, "fallback": result.get("fallback")}
+                     "namespaces": "without_namespaces" not in result,
+                     "fallback": result.get("without_namespaces")}
     return int(pid)
 
 
@@ -411,8 +520,16 @@ def applied(pid: int) -> dict[str, Any]:
 def reap_children() -> list[tuple[int, int]]:
     """Reap every finished child without blocking; return ``(pid, wait status)`` pairs.
 
-    Includes workers (their private directory is removed here) and supervisors.
+    Includes workers (their private directory is removed here) and supervisors. Any
+    other child is ended first: this process is a child subreaper, so a child it did
+    not start is what a worker started and whose supervisor was killed (without a pid
+    namespace). Call it only in a process whose children are all spawn_isolated's.
     """
+    if _supervisors or _workers:
+        try:
+            end_descendants(keep=_supervisors | set(_workers))
+        except OSError:  # no /proc: workers without namespaces were refused anyway
+            pass
     reaped = []
     while True:
         try:
@@ -422,6 +539,7 @@ def reap_children() -> list[tuple[int, int]]:
         if pid == 0:
             break
         reaped.append((pid, status))
+        _supervisors.discard(pid)
         info = _workers.pop(pid, None)
         if info and info["workdir"]:
             shutil.rmtree(info["workdir"], ignore_errors=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from grader import sandbox
+from grader.errors import UsageError
 from grader.worker import _isolate, _seccomp
 from tests.needs import missing
 
@@ -65,9 +66,13 @@ def test_a_policy_is_json_and_names_exactly_what_the_worker_may_touch(
 
 
 def test_an_unknown_layer_is_rejected_with_the_known_ones() -> None:
-    expected = r"Expected one of \('bubblewrap', 'landlock'\) but got layer='docker'"
+    expected = (r"Expected one of \('bubblewrap', 'landlock', 'landlock-nons', 'none'\) "
+                r"but got layer='docker'")
     with pytest.raises(ValueError, match=expected):
         sandbox.policy_for("docker", sandbox.Limits(), [], [])
+    with pytest.raises(UsageError, match="Expected one of auto, bubblewrap, landlock, "
+                                         "landlock-nons, none but got sandbox='docker'"):
+        sandbox.choose("docker")
 
 
 def mount_points(argv: list[str]) -> list[str]:
