@@ -18,9 +18,9 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from grader import __version__
 from grader.cluster import cli as cluster_cli
@@ -157,6 +157,10 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # an id the terminal cannot encode is no failure
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -228,6 +232,7 @@ class _Progress:
 
 def _grade(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
+    from contextlib import closing
 
     from grader import report
     from grader.sandbox import Limits, choose, likely
@@ -252,6 +257,10 @@ def _grade(args: argparse.Namespace) -> int:
                          f"{len(submissions)} were found")
     if args.html and args.html.exists() and not args.html.is_dir():
         raise UsageError(f"--html expects a folder but {args.html} is a file")
+    for option, path in (("--json", json_path), ("--csv", args.csv), ("--report", args.report),
+                         ("--gradescope", args.gradescope)):
+        if path is not None and path.is_dir():
+            raise UsageError(f"{option} expects a file but {path} is a folder")
     if args.resume and json_path is None:
         raise UsageError("--resume needs --json FILE (the results to resume from)")
     previous = report.load_previous(json_path, rubric.assignment) if args.resume and json_path \
@@ -294,12 +303,14 @@ def _grade(args: argparse.Namespace) -> int:
         results.add(entry)
     progress = _Progress(len(todo), sys.stderr, not args.quiet and len(todo) > 1)
     try:
-        for graded in grade_all(todo, settings, jobs=args.jobs):
-            entry = report.clean(graded)  # every string encodable, for every output below
-            entries.append(entry)
-            progress.update(entry)
-            results.add(entry)
-            results.save()
+        # closed on the way out, so its grading processes end even when this run fails
+        with closing(cast("Generator[dict[str, Any], None, None]",
+                          grade_all(todo, settings, jobs=args.jobs))) as graded:
+            for entry in map(report.clean, graded):  # every string encodable, for every output
+                entries.append(entry)
+                results.add(entry)
+                results.save()  # first: whatever fails next, this submission is in the file
+                progress.update(entry)
     finally:
         progress.close()
     results.save()

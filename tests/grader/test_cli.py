@@ -115,6 +115,16 @@ def test_the_console_script_has_help() -> None:
     assert "--json FILE" in result.stdout and "exit codes" in result.stdout
 
 
+@pytest.mark.parametrize("command", [["grade"], ["nbgrader", "autograde"]])
+def test_help_points_to_the_results_document_in_the_project(command, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "SPEC" not in text
+    assert "results JSON (see docs/results.md)" in text
+    assert (ROOT / "docs" / "results.md").is_file()
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_run_leaves_no_temporary_folder_and_no_process_behind(klass, tmp_path: Path,
                                                                 jobs: str) -> None:
