@@ -15,6 +15,7 @@ wall-clock budget.
 
 from __future__ import annotations
 
+import gc
 import select
 import time
 from collections.abc import Mapping
@@ -27,7 +28,56 @@ from grader import errors
 from grader.worker import _wire
 from grader.zygote import Zygote
 
-RESULT_CAP = 256 << 20  # bytes a worker may send back in one reply
+# What a reply may hold, in bytes of arrays: what the call's answer can need and no more.
+# A reply over it is refused from its header, before any of it is read or allocated, and
+# its worker is stopped. The largest answer in the shipped suites is under 1 MiB (the
+# initializers' draws; an elementwise answer is the size of its input, or twice that in
+# float64 for a float32 input, 16 times for a complex128 one from booleans).
+RESULT_FLOOR = 16 << 20  # always accepted
+RESULT_FACTOR = 16  # times the bytes of the call's array arguments
+RESULT_CAP = 256 << 20  # never more than this, whatever the input
+#
+# The bound this gives (docs/threat-model.md): a reply is read once, straight into the
+# arrays it becomes, and replies held by the checks or left in reference cycles come to
+# at most max(SWEEP.most, the reply's cap) bytes (see _Sweeper). So a submission adds to
+# what grading an honest one takes at most that, plus the checks' temporaries on a result
+# whose size they checked first: for the shipped suites, 64 MiB plus a few MiB (tested in
+# tests/attacks/test_oversized_results.py), whatever the worker's --memory. Measured with
+# a worker answering every call with 200 MiB: 109 MiB peak against 64 MiB for an honest
+# submission; 2.3 GiB before replies were capped by their input.
+
+
+def result_cap(input_bytes: int) -> int:
+    """The most bytes of arrays accepted in the reply to a call whose array arguments
+    hold ``input_bytes``."""
+    return min(RESULT_CAP, max(RESULT_FLOOR, RESULT_FACTOR * input_bytes))
+
+
+class _Sweeper:
+    """Keeps the replies this process took in since its last sweep of reference cycles
+    under ``most`` bytes, the reply being read included.
+
+    A check that keeps an exception in a local (``failure = exc``) makes a cycle: the
+    exception's traceback holds the frame, which holds the reply. Only the cycle
+    collector frees it, and its full sweeps are rare: replies of 15 MiB piled up to
+    135 MiB in one elementwise check. So before a call whose reply could take the
+    total over ``most``, sweep (``gc.collect``). Honest replies of the shipped suites
+    come to about 20 MiB a submission: a sweep every few submissions."""
+
+    def __init__(self, most: int) -> None:
+        self.most, self.unswept = most, 0
+
+    def before(self, cap: int) -> None:
+        """A reply of up to ``cap`` bytes is coming."""
+        if self.unswept and self.unswept + cap > self.most:
+            self.unswept = 0
+            gc.collect()
+
+    def took(self, nbytes: int) -> None:
+        self.unswept += nbytes
+
+
+SWEEP = _Sweeper(4 * RESULT_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -53,9 +103,10 @@ class _Worker:
         self.alive = True
 
     def request(
-        self, header: dict[str, Any], buffers: list[bytes], seconds: float
-    ) -> tuple[dict[str, Any], list[bytes]]:
-        """Send one request; raise TimeoutError or EOFError (worker gone) or WireError."""
+        self, header: dict[str, Any], buffers: list[bytes], seconds: float, cap: int
+    ) -> tuple[dict[str, Any], list[bytearray]]:
+        """Send one request; raise TimeoutError or EOFError (worker gone) or WireError
+        (TooLarge, its body unread, if the reply's arrays exceed ``cap`` bytes)."""
         deadline = time.monotonic() + seconds
         self.channel.settimeout(max(seconds, 0.001))
         try:
@@ -65,8 +116,8 @@ class _Worker:
                                             max(0.0, deadline - time.monotonic()))
                 if not ready:
                     raise TimeoutError
-            self.channel.settimeout(max(0.05, deadline - time.monotonic()))
-            return _wire.recv(self.reader, RESULT_CAP)
+            self.reader.deadline = max(deadline, time.monotonic() + 0.05)  # the whole reply
+            return _wire.recv(self.reader, cap)
         except (BrokenPipeError, ConnectionResetError):
             raise EOFError from None
         except TimeoutError:
@@ -140,8 +191,11 @@ class Student:
         return self.worker
 
     def _request(
-        self, header: dict[str, Any], buffers: list[bytes], seconds: float, *, what: str
-    ) -> tuple[dict[str, Any], list[bytes]]:
+        self, header: dict[str, Any], buffers: list[bytes], seconds: float, *, what: str,
+        cap: int = 0,
+    ) -> tuple[dict[str, Any], list[bytearray]]:
+        """Send a request to the worker and read its reply, whose arrays may hold at most
+        ``cap`` bytes; turn what went wrong into a StudentCodeError (the worker killed)."""
         worker = self.worker
         assert worker is not None
         seconds = min(seconds, self.deadline - time.monotonic())
@@ -151,7 +205,10 @@ class Student:
                 f"{what}: the submission used up its total time budget, so this was not run"
             )
         try:
-            return worker.request(header, buffers, seconds)
+            return worker.request(header, buffers, seconds, cap)
+        except _wire.TooLarge as exc:
+            worker.kill()  # the reply's body is still in the channel: this worker is done
+            raise errors.WorkerCrashed(_refused(what, exc)) from None
         except TimeoutError:
             worker.kill()
             raise errors.StudentTimeout(
@@ -224,13 +281,16 @@ class Student:
             "memory": memory,
             "global_seed": global_seed,
         }
+        cap = result_cap(sum(map(len, buffers)))
+        SWEEP.before(cap)
         try:
             reply, reply_buffers = self._request(header, buffers, self.call_seconds,
-                                                 what=f"{function}(...)")
+                                                 what=f"{function}(...)", cap=cap)
         except errors.StudentTimeout as exc:
             self.hung[function] = errors.StudentTimeout(
                 f"{exc} (not run again after this timeout)")
             raise
+        SWEEP.took(sum(map(len, reply_buffers)))
         return _call_result(function, self.modules[function], reply, reply_buffers)
 
     def __enter__(self) -> Student:
@@ -238,6 +298,23 @@ class Student:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _refused(what: str, exc: _wire.TooLarge) -> str:
+    if exc.cap:
+        return (f"{what} returned {_size(exc.declared)} of arrays; at most {_size(exc.cap)} "
+                "is accepted for this input, so the result was refused unread (and the "
+                "process running your code was stopped)")
+    return (f"the process running your code sent {_size(exc.declared)} of arrays during "
+            f"{what}, where none are expected: refused unread, and the process was stopped")
+
+
+def _size(n: int) -> str:
+    """``n`` bytes for a reader: "200 MiB", "1.5 KiB", "12 bytes"."""
+    for unit, shift in (("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
 
 
 def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeError | None:
@@ -268,7 +345,8 @@ def _describe_raised(raised: Mapping[str, Any]) -> str:
     return text
 
 
-def _call_result(function: str, filename: str, reply: dict[str, Any], buffers: list[bytes]) -> Call:
+def _call_result(function: str, filename: str, reply: dict[str, Any],
+                 buffers: list[bytearray]) -> Call:
     if reply.get("missing"):
         raise errors.MissingFunction(f"{function} is not defined in {filename}")
     if "not_allowed" in reply:

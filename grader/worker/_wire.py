@@ -6,9 +6,12 @@ the raw buffers the header declares (``"buffers": [n0, n1, ...]`` byte counts).
 
 Values are tagged JSON trees; arrays travel as raw C-ordered bytes whose dtype and
 shape are declared in the tree. Nothing is ever pickled. The reading side checks
-every declared size against its caps *before* allocating, and rebuilds arrays
-with ``numpy.frombuffer`` so that what it gets back is always an exact,
-writable ``numpy.ndarray`` of a whitelisted dtype.
+every declared size against its caps *before* reading or allocating (a frame over
+the cap raises :class:`TooLarge` with its body still unread), reads each large buffer
+straight from the socket into a bytearray of its own, and rebuilds arrays on those
+bytes with ``numpy.frombuffer``, without copying them: what it gets back is always
+an exact, writable ``numpy.ndarray`` of a whitelisted dtype, and a frame costs the
+reader its own size once, not a multiple of it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import json
 import math
 import socket
 import struct
+import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -24,16 +29,27 @@ import numpy as np
 HEADER_CAP = 1 << 20  # bytes of JSON in one frame
 ITEMS_CAP = 10_000  # list items / tree nodes in one value
 TEXT_CAP = 4_000  # characters of one string (reprs, messages)
+DEPTH_CAP = 32  # lists in lists (and views) in one value
 # dtypes that may cross: numbers and booleans, native little-endian layout only
 DTYPES = frozenset(
     ["|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8",
      "<f2", "<f4", "<f8", "<c8", "<c16"]
 )
 _LEN = struct.Struct(">I")
+_DIRECT = 1 << 20  # reads this large go from the socket straight into their own buffer
 
 
 class WireError(Exception):
     """The peer sent something that is not a valid frame or value."""
+
+
+class TooLarge(WireError):
+    """A frame declares more buffer bytes than the reader accepts. None of them was
+    read: the channel is out of step, and the peer must be stopped."""
+
+    def __init__(self, declared: int, cap: int) -> None:
+        super().__init__(f"frame declares {declared} bytes, over the cap of {cap}")
+        self.declared, self.cap = declared, cap
 
 
 # ---------------------------------------------------------------- frames
@@ -44,40 +60,75 @@ def send(sock: socket.socket, header: dict[str, Any], buffers: list[bytes] | Non
     buffers = buffers or []
     data = json.dumps(dict(header, buffers=[len(b) for b in buffers]), allow_nan=True).encode()
     parts = [_LEN.pack(len(data)), data, *buffers]
-    total = sum(map(len, parts))
     sent = sock.sendmsg(parts)
-    if sent < total:  # a large frame: the rest goes out as the socket drains
-        sock.sendall(b"".join(parts)[sent:])
+    for part in parts:  # a large frame: the rest goes out as the socket drains, uncopied
+        if sent >= len(part):
+            sent -= len(part)
+            continue
+        sock.sendall(memoryview(part)[sent:])
+        sent = 0
 
 
 class Reader:
-    """Reads frames from a socket through a buffer, so a frame costs one or two
-    ``recv`` calls instead of one per part."""
+    """Reads frames from a socket through a buffer, so a small frame costs one or two
+    ``recv`` calls instead of one per part; a large part is read straight into its own
+    bytearray, never copied.
+
+    ``deadline`` (a ``time.monotonic()`` time), if set, bounds the whole read, not each
+    ``recv``: a peer trickling its frame a byte at a time gets TimeoutError at it."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.buffer = bytearray()
+        self.deadline: float | None = None
 
-    def take(self, n: int) -> bytes:
+    def _wait(self) -> None:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the peer did not send its frame in time")
+            self.sock.settimeout(left)
+
+    def take(self, n: int) -> bytearray:
+        """The next ``n`` bytes, in a bytearray of their own."""
+        if n >= _DIRECT and len(self.buffer) < n:
+            return self._take_direct(n)
         while len(self.buffer) < n:
-            chunk = self.sock.recv(max(1 << 16, min(n - len(self.buffer), 1 << 24)))
+            self._wait()
+            chunk = self.sock.recv(max(1 << 16, n - len(self.buffer)))
             if not chunk:
                 raise EOFError("peer closed the channel")
             self.buffer += chunk
-        data = bytes(self.buffer[:n])
+        data = self.buffer[:n]
         del self.buffer[:n]
         return data
 
+    def _take_direct(self, n: int) -> bytearray:
+        data = bytearray(n)
+        view = memoryview(data)
+        have = len(self.buffer)
+        view[:have] = self.buffer
+        self.buffer.clear()
+        while have < n:
+            self._wait()
+            got = self.sock.recv_into(view[have:], min(n - have, 1 << 24))
+            if not got:
+                raise EOFError("peer closed the channel")
+            have += got
+        view.release()
+        return data
 
-def recv(reader: Reader, buffer_cap: int) -> tuple[dict[str, Any], list[bytes]]:
-    """Read one frame; raise WireError on anything malformed or over the caps."""
+
+def recv(reader: Reader, buffer_cap: int) -> tuple[dict[str, Any], list[bytearray]]:
+    """Read one frame; raise WireError on anything malformed or over the caps, and
+    TooLarge, before reading any of them, when its buffers total over ``buffer_cap``."""
     (size,) = _LEN.unpack(reader.take(4))
     if size > HEADER_CAP:
         raise WireError(f"header of {size} bytes exceeds the cap of {HEADER_CAP}")
     try:
         header = json.loads(reader.take(size))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"header is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON; nested too deeply
+        raise WireError(f"header is not JSON: {str(exc)[:200]}") from None
     if not isinstance(header, dict):
         raise WireError("header is not a JSON object")
     sizes = header.get("buffers", [])
@@ -88,7 +139,7 @@ def recv(reader: Reader, buffer_cap: int) -> tuple[dict[str, Any], list[bytes]]:
     ):
         raise WireError("invalid buffer list")
     if sum(sizes) > buffer_cap:
-        raise WireError(f"frame declares {sum(sizes)} bytes, over the cap of {buffer_cap}")
+        raise TooLarge(sum(sizes), buffer_cap)
     return header, [reader.take(n) for n in sizes]
 
 
@@ -179,10 +230,74 @@ def encode_view(view: View, buffers: list[bytes]) -> dict[str, Any]:
     return {"k": "view", "base": encode(view.base, buffers), "steps": list(view.steps)}
 
 
-def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
-    """Rebuild a value from a tagged tree; reject anything unexpected."""
-    if not isinstance(tree, dict):
-        raise WireError("value node is not an object")
+def decode(tree: Any, buffers: Sequence[bytes | bytearray], array_cap: int) -> Any:
+    """Rebuild a value from a tagged tree; reject anything unexpected.
+
+    An array is built on its buffer, without a copy when the buffer is a bytearray (as
+    :func:`recv` gives): each buffer may therefore serve one array only."""
+    return _Decoder(buffers, array_cap).decode(tree, 0)
+
+
+class _Decoder:
+    def __init__(self, buffers: Sequence[bytes | bytearray], array_cap: int) -> None:
+        self.buffers, self.array_cap = buffers, array_cap
+        self.used: set[int] = set()
+
+    def decode(self, tree: Any, depth: int) -> Any:
+        if depth > DEPTH_CAP:
+            raise WireError("value is nested too deeply")
+        if not isinstance(tree, dict):
+            raise WireError("value node is not an object")
+        kind = tree.get("k")
+        if kind in ("list", "tuple"):
+            items = _typed(tree.get("items"), list)
+            if len(items) > ITEMS_CAP:
+                raise WireError("too many items")
+            out = [self.decode(item, depth + 1) for item in items]
+            return out if kind == "list" else tuple(out)
+        if kind == "array":
+            return self.array(tree)
+        if kind == "view":
+            base = self.decode(tree.get("base"), depth + 1)
+            steps = tree.get("steps")
+            if (not isinstance(base, np.ndarray) or not isinstance(steps, list)
+                    or len(steps) != base.ndim
+                    or not all(type(s) is int and s != 0 for s in steps)):
+                raise WireError("bad view")
+            return View(base, tuple(steps))
+        return _decode_leaf(tree)
+
+    def array(self, tree: dict[str, Any]) -> np.ndarray:
+        dtype = tree.get("dtype")
+        shape = tree.get("shape")
+        index = tree.get("buf")
+        if dtype not in DTYPES:
+            raise WireError(f"dtype {dtype!r} is not allowed")
+        if (
+            not isinstance(shape, list)
+            or len(shape) > 32
+            or not all(type(n) is int and n >= 0 for n in shape)
+        ):
+            raise WireError("bad shape")
+        if type(index) is not int or not 0 <= index < len(self.buffers):
+            raise WireError("bad buffer index")
+        if index in self.used:
+            raise WireError("a buffer is used by two arrays")
+        self.used.add(index)
+        itemsize = np.dtype(dtype).itemsize
+        nbytes = math.prod(shape) * itemsize
+        if nbytes > self.array_cap:
+            raise WireError(f"array of {nbytes} bytes exceeds the cap of {self.array_cap}")
+        data = self.buffers[index]
+        if len(data) != nbytes:
+            raise WireError("buffer size does not match dtype and shape")
+        if not isinstance(data, bytearray):  # read-only bytes: the array gets its own copy
+            data = bytearray(data)
+        return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
+
+
+def _decode_leaf(tree: dict[str, Any]) -> Any:
+    """A value that is not made of other values (nor of a buffer)."""
     kind = tree.get("k")
     if kind == "none":
         return None
@@ -202,21 +317,6 @@ def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
             raise WireError("bad float") from None
     if kind == "str":
         return _typed(tree.get("v"), str)[:TEXT_CAP]
-    if kind in ("list", "tuple"):
-        items = _typed(tree.get("items"), list)
-        if len(items) > ITEMS_CAP:
-            raise WireError("too many items")
-        out = [decode(item, buffers, array_cap) for item in items]
-        return out if kind == "list" else tuple(out)
-    if kind == "array":
-        return _decode_array(tree, buffers, array_cap)
-    if kind == "view":
-        base = decode(tree.get("base"), buffers, array_cap)
-        steps = tree.get("steps")
-        if (not isinstance(base, np.ndarray) or not isinstance(steps, list)
-                or len(steps) != base.ndim or not all(type(s) is int and s != 0 for s in steps)):
-            raise WireError("bad view")
-        return View(base, tuple(steps))
     if kind == "rng":
         seed = tree.get("seed")
         if type(seed) is not int or seed < 0:
@@ -227,30 +327,6 @@ def decode(tree: Any, buffers: list[bytes], array_cap: int) -> Any:
         return Other(str(tree.get("type", "?"))[:200], str(tree.get("repr", ""))[:200],
                      str(dtype)[:80] if dtype is not None else None)
     raise WireError(f"unknown value kind {kind!r}")
-
-
-def _decode_array(tree: dict[str, Any], buffers: list[bytes], array_cap: int) -> np.ndarray:
-    dtype = tree.get("dtype")
-    shape = tree.get("shape")
-    index = tree.get("buf")
-    if dtype not in DTYPES:
-        raise WireError(f"dtype {dtype!r} is not allowed")
-    if (
-        not isinstance(shape, list)
-        or len(shape) > 32
-        or not all(type(n) is int and n >= 0 for n in shape)
-    ):
-        raise WireError("bad shape")
-    if type(index) is not int or not 0 <= index < len(buffers):
-        raise WireError("bad buffer index")
-    itemsize = np.dtype(dtype).itemsize
-    nbytes = math.prod(shape) * itemsize
-    if nbytes > array_cap:
-        raise WireError(f"array of {nbytes} bytes exceeds the cap of {array_cap}")
-    data = buffers[index]
-    if len(data) != nbytes:
-        raise WireError("buffer size does not match dtype and shape")
-    return np.frombuffer(bytearray(data), dtype=np.dtype(dtype)).reshape(shape)
 
 
 def _typed(value: Any, kind: type) -> Any:

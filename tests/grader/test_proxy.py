@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import time
+import weakref
 
 import numpy as np
 import pytest
 
 from grader import errors
-from grader.proxy import Student
+from grader.proxy import RESULT_CAP, RESULT_FLOOR, SWEEP, Student, result_cap
 from grader.worker._wire import Other, Rng
 from grader.zygote import Zygote
 
@@ -232,3 +235,106 @@ def test_workers_do_not_outlive_their_student(zygote) -> None:
     assert zygote.status(pid) != "running"
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+GREEDY = b'''
+import json, os, stat, struct, time
+import numpy as np
+
+def _channel():
+    """The worker's channel to the grader: the one socket it holds."""
+    for name in os.listdir("/proc/self/fd"):
+        if stat.S_ISSOCK(os.fstat(int(name)).st_mode):
+            return int(name)
+
+def _frame(header):
+    data = json.dumps(dict(header, buffers=[])).encode()
+    return struct.pack(">I", len(data)) + data
+
+def scaled(x, factor):
+    return np.ones(int(factor * np.asarray(x).size))
+
+def pieces(x):
+    return [np.ones(1 << 17) for _ in range(20)]  # 20 arrays of 1 MiB
+
+def long_message(x):
+    os.write(_channel(), _frame({"raised": {"type": "E" * 100_000, "message": "m" * 800_000,
+                                            "where": [["a.py", 1, "f", "w" * 50_000]]}}))
+    os._exit(0)
+
+def huge_header(x):
+    os.write(_channel(), struct.pack(">I", 2 << 20) + b"{" * 1000)
+    time.sleep(60)
+
+def deep_header(x):
+    os.write(_channel(), struct.pack(">I", 500_000) + b"[" * 500_000)
+    os._exit(0)
+
+def trickle(x):
+    channel = _channel()
+    for byte in _frame({"ok": True, "value": {"k": "none"}, "type": "x" * 100}):
+        os.write(channel, bytes([byte]))
+        time.sleep(0.1)
+'''
+
+
+@pytest.fixture
+def greedy(zygote):
+    names = ["scaled", "pieces", "long_message", "huge_header", "deep_header", "trickle"]
+    with Student({"greedy.py": GREEDY}, dict.fromkeys(names, "greedy.py"), zygote,
+                 call_seconds=2.0) as s:
+        yield s
+
+
+def test_a_reply_is_capped_by_what_an_answer_to_its_input_can_need() -> None:
+    assert result_cap(0) == result_cap(1 << 20) == RESULT_FLOOR == 16 << 20
+    assert result_cap(2 << 20) == 32 << 20  # 16 times the input (complex128 from bools)
+    assert result_cap(1 << 30) == RESULT_CAP == 256 << 20
+
+
+def test_a_result_over_its_cap_is_refused_and_its_worker_replaced(greedy) -> None:
+    x = np.ones(1 << 18)  # 2 MiB: up to 32 MiB may come back
+    assert greedy.call("scaled", x, 12).value.nbytes == 24 << 20
+    with pytest.raises(errors.WorkerCrashed, match=re.escape(
+            "scaled(...) returned 40 MiB of arrays; at most 32 MiB is accepted for this "
+            "input, so the result was refused unread")):
+        greedy.call("scaled", x, 20)
+    with pytest.raises(errors.WorkerCrashed, match="returned 20 MiB of arrays; at most 16 MiB"):
+        greedy.call("pieces", 1.0)  # the arrays of a reply count together
+    assert greedy.call("scaled", 1.0, 3).value.tolist() == [1.0, 1.0, 1.0]
+    assert greedy.restarts == 2
+
+
+def test_forged_texts_reach_the_student_capped(greedy) -> None:
+    with pytest.raises(errors.StudentRaised) as info:
+        greedy.call("long_message", 1.0)
+    assert len(info.value.message) < 1200 and len(info.value.type_name) <= 100
+
+
+def test_a_forged_header_over_the_cap_or_too_deep_is_refused(greedy) -> None:
+    with pytest.raises(errors.WorkerCrashed, match="header of 2097152 bytes exceeds the cap"):
+        greedy.call("huge_header", 1.0)
+    with pytest.raises(errors.WorkerCrashed, match="header is not JSON"):
+        greedy.call("deep_header", 1.0)
+
+
+def test_a_reply_trickled_a_byte_at_a_time_times_out_at_the_calls_deadline(greedy) -> None:
+    with pytest.raises(errors.StudentTimeout, match="did not finish within 2 s"):
+        greedy.call("trickle", 1.0)
+
+
+def test_replies_left_in_reference_cycles_are_swept_before_they_pile_up(greedy) -> None:
+    x = np.ones(1 << 17)  # 1 MiB: up to 16 MiB may come back
+    replies = []
+    gc.disable()  # as when the collector has not come by: the sweeps are the proxy's
+    try:
+        for _ in range(12):
+            value = greedy.call("scaled", x, 15).value  # 15 MiB
+            cycle: list = [value]
+            cycle.append(cycle)  # as a check keeping an exception in a local does
+            replies.append(weakref.ref(value))
+            del value, cycle
+            held = sum(ref() is not None for ref in replies) * (15 << 20)
+            assert held <= SWEEP.most
+    finally:
+        gc.enable()

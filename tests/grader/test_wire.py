@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -87,3 +92,98 @@ def test_an_oversized_or_garbled_header_is_refused() -> None:
         theirs.sendall(struct.pack(">I", 4) + b"\xff\xfe{]")
         with pytest.raises(_wire.WireError, match="not JSON"):
             _wire.recv(_wire.Reader(ours), 1 << 20)
+
+
+
+def frame(header: dict, *buffers: bytes) -> bytes:
+    data = json.dumps(dict(header, buffers=[len(b) for b in buffers])).encode()
+    return struct.pack(">I", len(data)) + data + b"".join(buffers)
+
+
+@contextmanager
+def peer_sending(*chunks: bytes, pause: float = 0.0) -> Iterator[_wire.Reader]:
+    """A reader of a channel whose peer (a thread) sends ``chunks``, ``pause`` s apart,
+    as long as the channel is open."""
+    ours, theirs = socket.socketpair()
+
+    def send() -> None:
+        try:
+            for chunk in chunks:
+                theirs.sendall(chunk)
+                time.sleep(pause)
+        except OSError:  # the reader hung up
+            pass
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        yield _wire.Reader(ours)
+    finally:
+        ours.close()
+        sender.join()
+        theirs.close()
+
+
+def test_a_large_frame_is_read_once_straight_into_the_arrays_it_becomes() -> None:
+    array = np.arange(1 << 19, dtype=np.float64)  # 4 MiB: more than a socket buffer holds
+    buffers: list[bytes] = []
+    tree = _wire.encode(array, buffers)
+    data = frame({"value": tree}, *buffers)
+    tracemalloc.start()
+    try:
+        with peer_sending(data) as reader:
+            header, received = _wire.recv(reader, 8 << 20)
+            back = _wire.decode(header["value"], received, 8 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert np.array_equal(back, array)
+    assert peak < array.nbytes + (1 << 20)  # the bytes once, not three or four times
+    received[0][:8] = bytes(8)  # the array is built on the bytes it was read into
+    assert back[0] == 0.0 and back.flags.writeable
+
+
+def test_a_frame_whose_arrays_total_over_the_cap_is_refused_with_its_body_unread() -> None:
+    pieces = [b"x" * (1 << 20)] * 3  # 1 MiB arrays, each under the cap: 3 MiB in all
+    with peer_sending(frame({"ok": True}, *pieces)) as reader:
+        tracemalloc.start()
+        try:
+            with pytest.raises(_wire.TooLarge) as info:
+                _wire.recv(reader, 2 << 20)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert (info.value.declared, info.value.cap) == (3 << 20, 2 << 20)
+    assert "over the cap" in str(info.value)
+    assert len(reader.buffer) <= 1 << 16  # what the read of the header brought along
+    assert peak < 1 << 18
+
+
+def test_a_header_nested_too_deeply_for_the_json_parser_is_refused() -> None:
+    deep = b"[" * 500_000  # within the header cap, but RecursionError in json.loads
+    with peer_sending(struct.pack(">I", len(deep)) + deep) as reader:
+        with pytest.raises(_wire.WireError, match="not JSON"):
+            _wire.recv(reader, 0)
+
+
+def test_a_value_nested_too_deeply_is_refused() -> None:
+    tree = {"k": "none"}
+    for _ in range(_wire.DEPTH_CAP + 1):
+        tree = {"k": "list", "items": [tree]}
+    with pytest.raises(_wire.WireError, match="nested too deeply"):
+        _wire.decode(tree, [], 1 << 20)
+    assert _wire.decode(tree["items"][0], [], 1 << 20) is not None
+
+
+def test_one_buffer_cannot_back_two_arrays() -> None:
+    array = {"k": "array", "dtype": "<f8", "shape": [1], "buf": 0}
+    with pytest.raises(_wire.WireError, match="used by two arrays"):
+        _wire.decode({"k": "tuple", "items": [array, array]}, [bytearray(8)], 1 << 20)
+
+
+def test_a_peer_trickling_its_frame_runs_into_the_deadline_of_the_whole_read() -> None:
+    data = frame({"ok": True, "padding": "p" * 40})
+    with peer_sending(*(data[i:i + 1] for i in range(len(data))), pause=0.02) as reader:
+        reader.deadline = time.monotonic() + 0.3  # each byte comes well within it
+        with pytest.raises(TimeoutError):
+            _wire.recv(reader, 0)
