@@ -52,8 +52,10 @@ def _json(value: Any, indent: int = 2) -> str:
     """JSON text of ``value`` made :func:`clean`: UTF-8 writes it, and it shows no control
     character raw (JSON escapes C0 itself; DEL, C1, bidirectional controls and line
     separators, which only ever occur inside strings, as ``\\u009b``)."""
-    return _JSON_UNSAFE.sub(_json_escaped, json.dumps(clean(value), indent=indent,
-                                                      ensure_ascii=False))
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        text = json.dumps(_cleaned(value), indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(_json_escaped, text)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -82,13 +84,21 @@ def printable(text: object, *, newlines: bool = False) -> str:
 
 
 def clean(value: Any) -> Any:
-    """A copy of a JSON value whose strings (keys too) are all :func:`encodable`."""
+    """A JSON value whose strings (keys too) are all :func:`encodable`: ``value`` itself
+    when they already are (the usual case, found in one pass of the C encoder), else a
+    copy."""
+    if not _SURROGATE.search(json.dumps(value, ensure_ascii=False, default=repr)):
+        return value
+    return _cleaned(value)
+
+
+def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
         return encodable(value)
     if isinstance(value, Mapping):
-        return {clean(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
+        return {_cleaned(k) if isinstance(k, str) else k: _cleaned(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
+        return [_cleaned(v) for v in value]
     return value
 
 
