@@ -15,6 +15,7 @@ wall-clock budget.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import select
 import time
@@ -89,8 +90,9 @@ class Call:
     type_name: str  # the result's type as the worker saw it, e.g. "numpy.ndarray"
     fp_errors: tuple[str, ...]  # floating-point errors numpy signalled
     modified: tuple[int, ...]  # indices of array arguments the call changed
-    events: int | None  # Python calls+lines run in the student's files (if traced)
-    peak_bytes: int | None = None  # most memory numpy and Python held during the call
+    events: int | None  # Python calls and lines run meanwhile, -1 if it tampered (if traced)
+    peak_bytes: int | None = None  # most memory it held at once (if measured: Student.call)
+    fp_silenced: bool = False  # a floating-point error happened while it had silenced numpy
 
 
 class _Worker:
@@ -175,7 +177,7 @@ class Student:
 
     # -- worker lifecycle -------------------------------------------------
 
-    def _ensure_worker(self) -> _Worker:
+    def _ensure_worker(self, *, prefault: bool = False) -> _Worker:
         if self.worker is not None and self.worker.alive:
             return self.worker
         if self.worker is not None:
@@ -184,7 +186,8 @@ class Student:
             self.imported = {m: f for m, f in self.imported.items() if f is not None}
         self.worker = _Worker(self.zygote)
         buffers = list(self.files.values())
-        header = {"op": "load", "files": {name: i for i, name in enumerate(self.files)}}
+        header = {"op": "load", "files": {name: i for i, name in enumerate(self.files)},
+                  "prefault": prefault}
         reply, _ = self._request(header, buffers, self.import_seconds, what="loading your files")
         if not reply.get("ok"):
             raise errors.WorkerCrashed(f"your files could not be loaded: {reply.get('error')}")
@@ -262,8 +265,9 @@ class Student:
     ) -> Call:
         """Call a student function; raise StudentCodeError if it does not return.
 
-        ``trace``: count the Python lines it runs (``Call.events``); ``memory``: measure
-        the most memory it holds at once (``Call.peak_bytes``, via tracemalloc)."""
+        ``trace``: count the Python calls and lines it runs (``Call.events``); ``memory``:
+        measure the most memory it holds at once (``Call.peak_bytes``: see
+        :meth:`_call_alone`)."""
         module = self.modules[function].removesuffix(".py")
         if function in self.hung:
             raise self.hung[function]
@@ -278,20 +282,53 @@ class Student:
             "args": [_encode_arg(a, buffers) for a in args],
             "kwargs": {k: _encode_arg(v, buffers) for k, v in kwargs.items()},
             "trace": trace,
-            "memory": memory,
             "global_seed": global_seed,
         }
         cap = result_cap(sum(map(len, buffers)))
         SWEEP.before(cap)
+        peak = None
         try:
-            reply, reply_buffers = self._request(header, buffers, self.call_seconds,
-                                                 what=f"{function}(...)", cap=cap)
+            if memory:
+                reply, reply_buffers, peak = self._call_alone(module, header, buffers, cap,
+                                                              what=f"{function}(...)")
+            else:
+                reply, reply_buffers = self._request(header, buffers, self.call_seconds,
+                                                     what=f"{function}(...)", cap=cap)
         except errors.StudentTimeout as exc:
             self.hung[function] = errors.StudentTimeout(
                 f"{exc} (not run again after this timeout)")
             raise
         SWEEP.took(sum(map(len, reply_buffers)))
-        return _call_result(function, self.modules[function], reply, reply_buffers)
+        call = _call_result(function, self.modules[function], reply, reply_buffers)
+        return dataclasses.replace(call, peak_bytes=peak) if memory else call
+
+    def _call_alone(self, module: str, header: dict[str, Any], buffers: list[bytes], cap: int,
+                    *, what: str) -> tuple[dict[str, Any], list[bytearray], int | None]:
+        """Make the call in a worker forked for it alone; return the reply and the most
+        memory that worker held beyond what it held once loaded.
+
+        Measured from outside: the zygote reads the worker's resident set before the
+        import and its peak (VmHWM) after the call, and the call cannot lower or reset a
+        peak (``tracemalloc.reset_peak()`` could). The worker is fresh, so no earlier
+        call's peak is in it, and it has mapped the runtime's files before the first
+        reading (``prefault``), so what grows is what the student's code allocates: its
+        import, the call's arguments as received, and the call."""
+        shared, imported = self.worker, self.imported
+        self.worker, self.imported = None, {}
+        try:
+            worker = self._ensure_worker(prefault=True)
+            before = self.zygote.memory(worker.pid)
+            self._ensure_module(module)
+            reply, reply_buffers = self._request(header, buffers, self.call_seconds, what=what,
+                                                 cap=cap)
+            after = self.zygote.memory(worker.pid)
+        finally:
+            if self.worker is not None:
+                self.worker.kill()
+            self.worker, self.imported = shared, imported
+        if "rss" not in before or "hwm" not in after:
+            return reply, reply_buffers, None
+        return reply, reply_buffers, after["hwm"] - before["rss"]
 
     def __enter__(self) -> Student:
         return self
@@ -371,14 +408,13 @@ def _call_result(function: str, filename: str, reply: dict[str, Any],
     fp = reply.get("fp") or []
     modified = reply.get("modified") or []
     events = reply.get("events")
-    peak = reply.get("peak_bytes")
     return Call(
         value=value,
         type_name=str(reply.get("type", "?"))[:200],
         fp_errors=tuple(str(e)[:40] for e in fp if isinstance(e, str))[:4],
         modified=tuple(i for i in modified if type(i) is int)[:16],
         events=events if type(events) is int else None,
-        peak_bytes=peak if type(peak) is int else None,
+        fp_silenced=reply.get("fp_silenced") is True,
     )
 
 

@@ -210,6 +210,13 @@ class Zygote:
     def status(self, pid: int) -> str:
         return str(self._request({"op": "status", "pid": pid}).get("status", "unknown"))
 
+    def memory(self, pid: int) -> dict[str, int]:
+        """The resident memory of worker ``pid``, now (``"rss"``) and at its peak so far
+        (``"hwm"``), in bytes, as the zygote reads it from outside the worker; ``{}`` if
+        it could not be read."""
+        reply = self._request({"op": "memory", "pid": pid})
+        return {k: reply[k] for k in ("rss", "hwm") if type(reply.get(k)) is int}
+
     def close(self) -> None:
         self.control.close()
         try:

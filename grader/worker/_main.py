@@ -16,14 +16,14 @@ floating-point errors, modified arguments); the verdict is the trusted side's.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import signal
 import socket
 import sys
 import tempfile
-import threading
 import traceback
-import tracemalloc
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,14 +37,110 @@ try:
 except ImportError:
     pass
 
+import _fperrors  # noqa: E402
 import _isolate  # noqa: E402
+import _lines  # noqa: E402
 import _policy  # noqa: E402
 import _wire  # noqa: E402
 
 sys.path.remove(HERE)
 FINDER = _policy.install()
 ARRAY_CAP = 64 << 20  # bytes of one argument array the worker accepts
-FP_FLAGS = ("divide by zero", "overflow", "invalid value")
+
+
+def _start_threads_with(*setups: Any) -> None:
+    """Make every thread started from now on run ``setups`` before its target (the line
+    counter and the floating-point recorder follow graded code into its threads)."""
+    import _thread
+    import threading
+
+    def wrapped(real: Any) -> Any:
+        def start(function: Any, *args: Any, **kwargs: Any) -> Any:
+            return real(functools.partial(_in_new_thread, function), *args, **kwargs)
+
+        return start
+
+    def _in_new_thread(function: Any, *args: Any, **kwargs: Any) -> Any:
+        for setup in setups:
+            setup()
+        return function(*args, **kwargs)
+
+    for module, names in ((_thread, ("start_new_thread", "start_new", "start_joinable_thread")),
+                          (threading, ("_start_new_thread", "_start_joinable_thread"))):
+        for name in names:
+            if hasattr(module, name):
+                setattr(module, name, wrapped(getattr(module, name)))
+
+
+_lines.install()
+_fperrors.install()
+_start_threads_with(_lines.enter_thread, _fperrors.enter_thread)
+
+
+# ------------------------------------------------------------------ memory
+# The most memory a call holds is read from outside the worker: the zygote reads the
+# worker's /proc/<pid>/status (VmHWM, the peak resident set, which graded code cannot
+# lower or reset) before and after, for a worker forked for that one call (see
+# grader.proxy). Pages of the runtime's files (numpy's and the interpreter's code) are
+# faulted in by a fresh worker as it first runs them, which would count megabytes
+# depending on which code runs; a worker that will be measured maps them all first
+# (_prefault), so what grows is what the call allocates.
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+MADV_POPULATE_READ = 22  # Linux 5.14
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _file_mappings() -> list[tuple[int, int]]:
+    """(address, length) of every readable mapping of a file, within the file's size."""
+    found = []
+    try:
+        with open("/proc/self/maps") as maps:
+            lines = maps.read().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields = line.split(None, 5)
+        if len(fields) < 6 or not fields[5].startswith("/") or not fields[1].startswith("r"):
+            continue
+        start, end = (int(v, 16) for v in fields[0].split("-"))
+        try:
+            size = os.stat(fields[5]).st_size - int(fields[2], 16)
+        except (OSError, ValueError):
+            continue
+        end = min(end, start + (size + PAGE - 1) // PAGE * PAGE)
+        if end > start:
+            found.append((start, end - start))
+    return found
+
+
+FILE_MAPPINGS = _file_mappings()
+
+
+def _prefault() -> None:
+    """Map every page of the runtime's files into this process now."""
+    touch = False
+    for start, length in FILE_MAPPINGS:
+        if not touch and _libc.madvise(start, length, MADV_POPULATE_READ) == 0:
+            continue
+        touch = True  # an older kernel: read one byte of every page
+        for address in range(start, start + length, PAGE):
+            ctypes.string_at(address, 1)
+
+
+def _memory(pid: int) -> dict[str, Any]:
+    """The resident memory of process ``pid`` now and at its peak, in bytes."""
+    found = {}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found["rss" if key == "VmRSS" else "hwm"] = int(value.split()[0]) * 1024
+    except (OSError, ValueError) as exc:
+        return {"error": f"the memory of worker {pid} could not be read: {exc}"}
+    return found if len(found) == 2 else {"error": f"no memory figures for worker {pid}"}
 
 
 # ------------------------------------------------------------------ zygote
@@ -82,6 +178,10 @@ def zygote(control: socket.socket) -> None:
         elif op == "status":
             _reap(children)
             _wire.send(control, {"status": _describe(children.get(int(message.get("pid") or 0)))})
+        elif op == "memory":
+            pid = int(message.get("pid") or 0)
+            running = pid in children and children[pid] is None
+            _wire.send(control, _memory(pid) if running else {"error": f"no worker {pid}"})
         else:
             for fd in fds:
                 os.close(fd)
@@ -165,6 +265,7 @@ def _serve_child(channel: socket.socket, control: socket.socket) -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.stdout = sys.stderr = _CappedText()  # type: ignore[assignment]
+    _fperrors.enter_thread()  # numpy's error handling, as graded code sees it from import on
     try:
         Worker(channel).serve()
     finally:
@@ -195,6 +296,8 @@ class Worker:
         return {"ok": True}
 
     def op_load(self, header: dict, buffers: list, out: list) -> dict:
+        if header.get("prefault"):
+            _prefault()
         self.root = tempfile.mkdtemp(prefix="submission-")
         for name, index in header["files"].items():
             parts = name.split("/")
@@ -245,26 +348,16 @@ class Worker:
         before = [(a, a.tobytes()) for a in _arrays(args, kwargs)]
         if header.get("global_seed") is not None:
             np.random.seed(int(header["global_seed"]))  # noqa: NPY002 - on purpose
-        errors: set[str] = set()
-        counter = _Counter(self.root) if header.get("trace") else None
-        memory = bool(header.get("memory"))
         _policy.CONTEXT.graded = getattr(function, "__code__", None)
-        peak = None
+        events = None
         try:
-            with np.errstate(all="call", under="ignore", call=lambda kind, flag: errors.add(kind)):
-                if counter:
-                    counter.start()
-                if memory:
-                    tracemalloc.start()
+            with _fperrors.recording() as record:
+                mark = _lines.start() if header.get("trace") else None
                 try:
                     value = function(*args, **kwargs)
                 finally:
-                    if memory:  # -1: the student's code stopped the measurement
-                        peak = tracemalloc.get_traced_memory()[1] \
-                            if tracemalloc.is_tracing() else -1
-                        tracemalloc.stop()
-                    if counter:
-                        counter.stop()
+                    if mark is not None:
+                        events = _lines.stop(mark)
         except _policy.NotAllowedError as exc:
             return {"not_allowed": exc.what}
         except BaseException as exc:  # noqa: BLE001 - anything the student raised
@@ -281,12 +374,11 @@ class Worker:
             "ok": True,
             "value": tree,
             "type": _type_name(value),
-            "fp": sorted(e for e in errors if e in FP_FLAGS),
+            "fp": sorted(record.errors),
+            "fp_silenced": record.silenced,
             "modified": modified,
-            "events": (counter.events if counter.intact else -1) if counter else None,
-            "peak_bytes": peak,
+            "events": events,
         }
-
 
     def _describe(self, exc: BaseException) -> dict:
         where = []
@@ -304,63 +396,6 @@ class Worker:
         bases = [c.__name__[:100] for c in type(exc).__mro__[1:] if c not in (object,)][:10]
         return {"type": type(exc).__name__[:100], "message": message[:1000], "where": where[-5:],
                 "bases": bases}
-
-
-class _Counter:
-    """Counts Python calls and lines run in the student's own code: their files, and
-    code compiled from strings (``exec``), in every thread the call starts.
-
-    ``sys.settrace`` is a guard for the worker's whole life (student code never sees
-    the real one): while a call is counted, any use of it but the counter's own marks
-    the count as tampered with (``events`` -1), as does a tracer found replaced at the
-    end, so a function cannot switch the counter off and on around a loop."""
-
-    active: list[_Counter] = []  # the counter of the call in progress, if any
-
-    def __init__(self, root: str) -> None:
-        self.root, self.events, self.intact = root, 0, True
-
-    def start(self) -> None:
-        _Counter.active.append(self)
-        threading.settrace(self.on_call)
-        _REAL_SETTRACE(self.on_call)
-
-    def stop(self) -> None:
-        _Counter.active.remove(self)
-        self.intact &= sys.gettrace() == self.on_call and threading.gettrace() == self.on_call
-        _REAL_SETTRACE(None)
-        threading.settrace(None)  # type: ignore[arg-type]
-
-    def _own(self, filename: str) -> bool:
-        return filename.startswith(self.root) or (
-            filename.startswith("<") and not filename.startswith("<frozen"))
-
-    def on_call(self, frame: Any, event: str, arg: Any) -> Any:
-        if self._own(frame.f_code.co_filename):
-            self.events += 1
-            return self.on_line
-        return None
-
-    def on_line(self, frame: Any, event: str, arg: Any) -> Any:
-        if event == "line":
-            self.events += 1
-        return self.on_line
-
-
-_REAL_SETTRACE = sys.settrace
-
-
-def _settrace_guard(function: Any) -> None:
-    """What ``sys.settrace`` is in the worker (see :class:`_Counter`)."""
-    if not _Counter.active:
-        _REAL_SETTRACE(function)
-    elif function == _Counter.active[-1].on_call:  # a new thread installing the hook
-        _REAL_SETTRACE(function)
-    else:
-        _Counter.active[-1].intact = False
-
-
-sys.settrace = _settrace_guard
 
 
 def _materialize(value: Any) -> Any:

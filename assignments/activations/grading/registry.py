@@ -243,7 +243,11 @@ SOFTMAX_VJP = AlongAxis("softmax_vjp", "derivatives.py", reference.softmax_vjp,
         "gradient": "the result must equal the gradient of sum(upstream * softmax(x)) with "
                     "respect to x",
         "stability": "compute s with the stable softmax (subtract the maximum along the axis), "
-                     "then s * (g - sum(g*s, axis, keepdims=True))"})
+                     "then s * (g - sum(g*s, axis, keepdims=True))",
+        "jacobian": "a vector-Jacobian product never needs the Jacobian itself: multiply "
+                    "diag(s) - s s^T by the upstream gradient by hand, and what is left is "
+                    "s * (g - sum(g*s, axis, keepdims=True)), one sum along the axis and no "
+                    "n-by-n matrix"})
 
 
 def _fan_avg(fan_in: int, fan_out: int) -> float:

@@ -23,7 +23,7 @@ from registry import (
     SEED,
     Elementwise,
 )
-from support import check_loop_free, label
+from support import check_loop_free, fp_hint, label
 
 import reference
 from grader.checks import (
@@ -73,10 +73,11 @@ def judge_in_parts(record: Elementwise, student: Student, cases, params: dict,
                          ignore=at_kinks(record, part))
             assert_unmodified(call, record.name, ["x"], record.hint("contract"))
             if warnings and call.fp_errors:
-                assert_no_fp_errors(student.call(record.name, part, **params), record.name,
+                again = student.call(record.name, part, **params)
+                assert_no_fp_errors(again, record.name,
                                     f"inputs up to |x| = {fmt(np.abs(part).max())}"
                                     + (f" ({fmt_params(params)})" if params else ""),
-                                    record.hint("stability"))
+                                    fp_hint(again, record.hint("stability")))
 
 
 def check_values(record: Elementwise, student: Student, cases) -> None:
@@ -107,7 +108,7 @@ def check_stability(record: Elementwise, student: Student, cases) -> None:
                      function=record.name, inputs={"x": LARGE32}, rtol=RTOL32, atol=ATOL32,
                      what="values for large float32 input", hint=record.hint("stability"))
         assert_no_fp_errors(call, record.name, "large float32 inputs (float32 exp overflows "
-                            "above 88)", record.hint("stability"))
+                            "above 88)", fp_hint(call, record.hint("stability")))
 
 
 def at_kinks(record: Elementwise, x: np.ndarray) -> np.ndarray | None:

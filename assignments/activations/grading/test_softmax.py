@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from registry import ATOL32, ATOL64, FD_ATOL, FD_RTOL, RTOL32, RTOL64, SEED, SOFTMAX, SOFTMAX_VJP
-from support import check_loop_free, label
+from support import check_loop_free, fp_hint, label
 
 import reference
 from grader.checks import (
@@ -15,7 +15,7 @@ from grader.checks import (
     fmt_params,
     numeric,
 )
-from grader.errors import StudentCodeError
+from grader.errors import StudentCodeError, StudentRaised
 from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 from grader.worker._wire import View
@@ -80,7 +80,7 @@ def check_stability(record, student: Student, cases) -> None:
                                 what="values for large entries", hint_for="stability")
             assert_no_fp_errors(call, record.name, "entries up to 1e300"
                                 + (f" ({fmt_params(params)})" if params else ""),
-                                record.hint("stability"))
+                                fp_hint(call, record.hint("stability")))
 
 
 def check_contract(record, student: Student, cases) -> None:
@@ -128,14 +128,51 @@ def check_contract(record, student: Student, cases) -> None:
                      "view (compared with your own result for a contiguous copy)")
 
 
+# The vectorization check counts Python steps, so small inputs do: a loop over the axis
+# adds hundreds of steps at 512 entries, and a correct VJP that builds the n-by-n
+# Jacobian (the jacobian check's business) needs only 4 x 512 x 512 floats (8 MiB) here.
+VECTOR_LENGTHS = (16, 512)
+
+
 def check_vectorized(record, student: Student, cases) -> None:
     with cases.case("Python work does not grow with the array"):
         def call(i: int) -> Call:
-            x = np.linspace(-3.0, 3.0, 4 * (16, 4096)[i]).reshape(4, -1)
+            x = np.linspace(-3.0, 3.0, 4 * VECTOR_LENGTHS[i]).reshape(4, -1)
             return run(record, student, x, np.cos(x), {}, trace=True)
 
         check_loop_free(record.name, record.hint("vectorized"),
-                        ("4 rows of 16", "4 rows of 4096"), call)
+                        tuple(f"4 rows of {n}" for n in VECTOR_LENGTHS), call)
+
+
+# A VJP needs memory linear in the length of the axis: s, the upstream gradient and a
+# few products. The n-by-n Jacobian of every row takes JACOBIAN_LENGTH times more.
+JACOBIAN_ROWS, JACOBIAN_LENGTH = 4, 2048
+JACOBIAN_ALLOWANCE = 32  # arrays of the input's size a VJP may hold at once
+JACOBIAN_IMPORT_BYTES = 1 << 20  # the import of the student's files, in the measured process
+
+
+def check_jacobian(record, student: Student, cases) -> None:
+    rows, n = JACOBIAN_ROWS, JACOBIAN_LENGTH
+    with cases.case(f"{rows} rows of {n} scores"):
+        rng = np.random.default_rng(SEED + 6)
+        x, g = rng.standard_normal((rows, n)), rng.standard_normal((rows, n))
+        jacobians = rows * n * n * 8
+        lesson = (f"{record.name}: for {rows} rows of {n} scores the {rows} Jacobians of "
+                  f"{n} x {n} take {jacobians / 2**20:.0f} MiB")
+        try:
+            call = run(record, student, x, g, {}, memory=True)
+        except StudentRaised as exc:
+            if exc.type_name == "MemoryError":
+                fail(f"{lesson}, and your function ran out of memory", record.hint("jacobian"))
+            raise
+        if call.peak_bytes is None:  # the grader's failure, not the student's
+            raise RuntimeError("the memory of the process running the student's code could "
+                               "not be read (/proc/<pid>/status, by the zygote)")
+        allowed = JACOBIAN_ALLOWANCE * x.nbytes + JACOBIAN_IMPORT_BYTES
+        if call.peak_bytes > allowed:
+            fail(f"{lesson}; your function held {call.peak_bytes / 2**20:.1f} MiB at once, "
+                 f"where the vector-Jacobian product needs memory linear in {n} (at most "
+                 f"{allowed / 2**20:.1f} MiB here)", record.hint("jacobian"))
 
 
 def _fd_vjp(student: Student, x: np.ndarray, g: np.ndarray, axis: int) -> tuple[np.ndarray, str]:
@@ -188,6 +225,7 @@ CHECKS = {
     "contract": check_contract,
     "vectorized": check_vectorized,
     "gradient": check_gradient,
+    "jacobian": check_jacobian,
 }
 
 
