@@ -370,7 +370,8 @@ def refusal(requested: str, reasons: list[str], python: str = sys.executable) ->
             else f"the {requested} sandbox layer does not work here (")
     text += "; ".join(r if r.startswith(f"{layer}:") else f"{layer}: {r}"
                       for layer, r in zip(tried, reasons, strict=True)) + ")."
-    why = " ".join(reasons).lower()
+    nons = probe(NONS, python) if requested == "auto" else ""
+    why = " ".join([*reasons, nons]).lower()
     hints = []
     if "bwrap is not installed" in why:
         hints.append("install bubblewrap (apt-get install bubblewrap)")
@@ -381,7 +382,6 @@ def refusal(requested: str, reasons: list[str], python: str = sys.executable) ->
     if hints:
         text += " To confine student code here: " + "; or ".join(hints) + "."
     if requested == "auto":
-        nons = probe(NONS, python)
         if nons:
             text += f" Landlock and seccomp alone, without namespaces, do not work either ({nons})."
         else:

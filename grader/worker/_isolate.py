@@ -428,26 +428,37 @@ def children(pid: int = 0) -> list[int]:
 
 def end_descendants(keep: Collection[int] = ()) -> list[int]:
     """SIGKILL and reap every child of this process but ``keep``, round after round until
-    none is left; return the pids ended. In a child subreaper (``PR_SET_CHILD_SUBREAPER``)
-    that is every descendant: what a killed child had started comes back to this process
-    and is ended in the next round. A process being killed can fork no more, so the
-    rounds end. ``keep`` stay, their descendants too."""
+    none is left; return the pids of those that were still running (not mere zombies).
+    In a child subreaper (``PR_SET_CHILD_SUBREAPER``) that is every descendant: what a
+    killed child had started comes back to this process and is ended in the next round.
+    A process being killed can fork no more, so the rounds end. ``keep`` stay, their
+    descendants too."""
     ended: list[int] = []
     while True:
         victims = [pid for pid in children() if pid not in keep]
         if not victims:
             return ended
         for pid in victims:
+            running = not _zombie(pid)
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
-                pass
+                running = False
+            if running:
+                ended.append(pid)
         for pid in victims:
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
-        ended += victims
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True  # gone already
 
 
 def _read_reports(fd: int) -> dict[str, Any]:

@@ -177,3 +177,62 @@ def test_run_autograder_grades_a_fake_autograder_tree(bundle, tmp_path) -> None:
     doc = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert_gradescope_format(doc)
     assert doc["score"] == 99.5
+
+
+# --- no grading without a sandbox, and nothing left running --------------------------------
+RUN = [sys.executable, "-m", "grader.gradescope", "run"]
+
+
+def layer_option(layer: str) -> list[str]:
+    """The command-line option that asks for ``layer``; a layer that does not work here
+    is skipped, saying why (under CI: a failure)."""
+    from grader import sandbox
+    from tests.needs import missing
+
+    if layer == "none":
+        return ["--no-sandbox"]
+    reason = sandbox.probe(layer)
+    if reason:
+        missing(f"layer {layer} does not work on this machine: {reason}")
+    return ["--sandbox", layer]
+
+
+@pytest.mark.parametrize(("layer", "kill_above"), [
+    ("none", False), ("none", True),  # only unconfined code can kill the processes above it
+    ("landlock-nons", False), ("landlock", False), ("bubblewrap", False)],
+    ids=["none", "none-killing-its-zygote", "landlock-nons", "landlock", "bubblewrap"])
+def test_a_daemon_the_submission_leaves_cannot_forge_results_json(
+        tmp_path: Path, layer: str, kill_above: bool) -> None:
+    from tests.grader.sandbox.forger import alive, forger_files, kill, pids_started
+
+    root = tmp_path / "autograder"
+    upload = root / "submission"
+    upload.mkdir(parents=True)
+    results = root / "results" / "results.json"
+    marker = f"forger{os.getpid() % 10000}{layer[:2]}{int(kill_above)}"
+    for name, data in forger_files(tmp_path, results, marker, kill_above=kill_above).items():
+        (upload / name).write_bytes(data)
+    try:
+        done = subprocess.run([*RUN, "--root", str(root), *layer_option(layer)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert alive(marker) == [], "a process the submission started outlived the grading"
+        doc = json.loads(results.read_text(encoding="utf-8"))
+        assert "forged" not in doc["output"], "the daemon rewrote results.json"
+        assert doc["extra_data"]["grader"]["sandbox"] == layer
+        started = pids_started(tmp_path)
+        if layer == "none":  # the attack is real: without a sandbox the daemon did start
+            assert started, done.stdout
+            assert "grader: warning: --no-sandbox" in done.stdout
+        else:  # fork is refused, and the pids file is out of reach
+            assert started == []
+        if kill_above:  # its supervisor was killed: the last sweep is what ended it
+            assert "grader: ended" in done.stdout
+        else:  # its supervisor ended it with the worker; the grading went on unharmed
+            assert doc["score"] == 100.0 and "grader: ended" not in done.stdout
+    finally:
+        kill(alive(marker))
+
+
+def test_run_autograder_never_grades_without_a_sandbox() -> None:
+    assert "--no-sandbox" not in gradescope.RUN_AUTOGRADER

@@ -193,3 +193,18 @@ def test_root_becomes_nobody_only_where_nobody_can_read_the_interpreter(site: Pa
     assert (policy.get("uid") == sandbox.NOBODY) == reachable
     forced = sandbox.policy_for("landlock", sandbox.Limits(), [site], [], unprivileged=True)
     assert forced["uid"] == forced["gid"] == sandbox.NOBODY
+
+
+def test_landlock_nons_is_the_landlock_policy_without_namespaces(site: Path) -> None:
+    full = sandbox.policy_for("landlock", sandbox.Limits(), [site], [])
+    nons = sandbox.policy_for("landlock-nons", sandbox.Limits(), [site], [])
+    assert nons == {**full, "namespaces": False}
+    assert "landlock-nons" not in sandbox.LAYERS, "auto must never pick the weaker layer"
+
+
+def test_no_sandbox_still_gets_a_policy_that_confines_nothing() -> None:
+    policy = sandbox.policy_for("none", sandbox.Limits(), [], [])
+    assert set(policy) <= set(_isolate.DEFAULT_POLICY)
+    assert policy["namespaces"] is policy["confine"] is policy["landlock"] is False
+    assert set(policy["limits"].values()) == {None}
+    assert sandbox.choose("none") == "none"
