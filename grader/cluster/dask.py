@@ -165,18 +165,18 @@ def refusal(report: Mapping[str, Any], layer: str, assignment: str) -> str:
     """Why a worker cannot grade this run ("" if it can)."""
     if report.get("problem"):
         return str(report["problem"])
-    mine, theirs = grader_digest(), report.get("grader")
-    if theirs != mine:
-        return f"it runs grader {theirs}, this client {mine}: install the same version"
-    if report.get("assignment") != assignment_digest(assignment):
-        return (f"its copy of the assignment {assignment} differs from this client's "
-                f"({report.get('assignment')} vs {assignment_digest(assignment)})")
     reason = report.get("layers", {}).get(layer, f"{layer} was not probed")
     if reason:
         usable = [name for name, why in report.get("layers", {}).items() if not why]
         also = f" (it can use {', '.join(usable)}: pass --sandbox {usable[0]})" if usable else \
             " (no sandbox layer confines code there)"
         return f"{reason}{also}"
+    mine, theirs = grader_digest(), report.get("grader")
+    if theirs != mine:
+        return f"it runs grader {theirs}, this client {mine}: install the same version"
+    if report.get("assignment") != assignment_digest(assignment):
+        return (f"its copy of the assignment {assignment} differs from this client's "
+                f"({report.get('assignment')} vs {assignment_digest(assignment)})")
     return ""
 
 
@@ -287,6 +287,7 @@ class ClusterRun:
         self.stats = Stats()
         self.accepted: set[str] = set()
         self.refused: dict[str, str] = {}
+        self.graded_on: dict[str, str] = {}  # key -> the worker (host:pid) that graded it
         self.settings: Settings | None = None
         self.run: dict[str, Any] = {}
         self.stop = threading.Event()
@@ -441,6 +442,7 @@ class ClusterRun:
                                       f"{type(result).__name__}: {result}") from result
                 else:
                     stored, seconds = json.loads(result["entry"]), float(result["seconds"])
+                    self.graded_on[key] = str(result["worker"])
                     self.stats.graded += 1
                 if not self.journal.put(key, stored, replace=not self.resume):
                     stored = self.journal.get(key) or stored  # the first one written stays

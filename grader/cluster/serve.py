@@ -106,9 +106,16 @@ def main() -> int:
             yield Submission(sid, Path(sid), files=files,
                              notes=[str(n) for n in message.get("notes", [])])
 
+    def deliver(entry: dict[str, Any]) -> None:
+        try:
+            write_frame(out, {"entry": entry})
+        except BrokenPipeError:  # whoever asked is gone (a Dask worker killed): stop here
+            close_zygotes()
+            os._exit(0)
+
     try:
         warm_up(settings)
-        grade_each(submissions(), settings, lambda entry: write_frame(out, {"entry": entry}))
+        grade_each(submissions(), settings, deliver)
     except GraderError as exc:
         write_frame(out, {"fatal": str(exc)})
         return 3
