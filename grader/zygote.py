@@ -45,8 +45,29 @@ def shared_zygote(layer: str, limits: Limits) -> Zygote:
             zygote.close()
         if not _zygotes:
             atexit.register(close_zygotes)
+        _close_at_exit()
         zygote = _zygotes[key] = Zygote(layer=layer, limits=limits)
     return zygote
+
+
+_exit_hook_pid = 0  # the process that registered _close_own_zygotes
+
+
+def _close_at_exit() -> None:
+    """Close this process's zygotes at its exit also where atexit does not run: in a
+    multiprocessing child (a pool's worker that grades), through its finalizers."""
+    global _exit_hook_pid
+    if _exit_hook_pid != os.getpid():
+        from multiprocessing.util import Finalize
+
+        _exit_hook_pid = os.getpid()
+        Finalize(None, _close_own_zygotes, exitpriority=10)
+
+
+def _close_own_zygotes() -> None:
+    """Close the zygotes this process started (one it inherited is its parent's)."""
+    for key in [k for k, z in _zygotes.items() if z.owner == os.getpid()]:
+        _zygotes.pop(key).close()
 
 
 def hand_over_zygote(layer: str, limits: Limits) -> None:

@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_the_grader_makes_outlives_the_suite(
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite's temporary files go to a folder of its own (``TMPDIR``, for this
+    process and every process it starts); once the suite is done, a zygote's private
+    folder (``grader-site-*``) still there is an error: whoever starts a zygote closes it,
+    and a grading process removes its zygotes' folders when it ends, however it ends.
+    The folder is removed either way (pytest's own tmp_path folders are elsewhere)."""
+    tmp_path_factory.getbasetemp()  # where it always is, before TMPDIR changes
+    folder = Path(tempfile.mkdtemp(prefix="grader-tests-"))
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # asked again, from TMPDIR
+    try:
+        yield
+        from grader.zygote import close_zygotes
+
+        close_zygotes()
+        left = sorted(p.name for p in folder.glob("grader-site-*"))
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
+        tempfile.tempdir = None
+        shutil.rmtree(folder, ignore_errors=True)
+    assert not left, f"the tests left {len(left)} zygote folders behind: {left}"
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -143,12 +143,16 @@ class _Service:
         return self.process.poll() is None
 
     def close(self) -> None:
-        """Stop the process (it also stops by itself when the kernel exits)."""
+        """Stop the process: once its input closes it ends by itself, closing its zygote
+        and removing its folder, as when the kernel exits; killed if it has not in 10 s."""
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 stream.close()
-        self.process.kill()
-        self.process.wait()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         stdin, stdout = self.process.stdin, self.process.stdout

@@ -61,7 +61,9 @@ def test_outside_a_kernel_the_cell_fails_closed_and_writes_nothing_to_stderr(cap
     assert capsys.readouterr().err == ""
 
 
-def test_the_grading_process_answers_each_request_with_one_line() -> None:
+def test_the_grading_process_answers_each_request_with_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the process makes its zygote's folder
     service = _Service()
     try:
         reply = service.ask({"function": "sigmoid", "cells": [[True, SIGMOID]]})
@@ -74,8 +76,10 @@ def test_the_grading_process_answers_each_request_with_one_line() -> None:
             "ok": False, "error": "nope is not graded in activations"}
         assert service.ask({"cells": "garbage"})["ok"] is False
         assert service.alive()
+        assert list(tmp_path.glob("grader-site-*"))
     finally:
         service.close()
+    assert not list(tmp_path.glob("grader-site-*")), "the grading process left its folder"
 
 
 def test_grading_one_function_gives_its_score_in_the_whole_submission() -> None:
