@@ -161,7 +161,7 @@ CONTROL = {
     "proc_snooping": "the secret, from the grading process's memory, appears in the feedback",
     "import_grader": "swish earns points with the reference's swish",
     "network": "the listeners on the host are contacted",
-    "daemons": "processes outlive the grading",
+    "daemons": "the daemons start (and, as under every layer, none outlives the grading)",
 }
 # attacks that a test of their own judges (what they wrote, not what they scored)
 MEASURED = {a.name: a for a in [
@@ -171,7 +171,22 @@ MEASURED = {a.name: a for a in [
     _a("fill_disk", DEAD, "relu_activity", "nothing",
        "the worker's folder is a tmpfs of Limits.disk_bytes (its own mount namespace); "
        "bubblewrap's /tmp is one of that size too; RLIMIT_FSIZE caps each file"),
+    _a("disguised_loops", ACT, "elu selu gelu swish mish", "nothing",
+       "the line counter counts every Python frame whatever its file name (numpy's own code "
+       "too), in every thread, including threads started at import; sys.gettrace() and "
+       "f_trace show nothing of it"),
+    _a("muted_tracer", DER, "relu_grad leaky_relu_grad elu_grad", "nothing",
+       "a frame with its line events off is seen when it calls Python code or returns "
+       "(3.10/3.11); the grader's sys.monitoring tool is off limits (3.12+); code under a "
+       "standard-library file name counts like any other"),
+    _a("silenced_overflow", ACT, "tanh elu selu swish mish", "nothing",
+       "numpy's error-state functions are emulated in the worker: errors are recorded "
+       "whatever np.errstate/seterr/seterrcall say, in every thread, and reported as silenced"),
+    _a("reset_peak", DEAD, "relu_activity dead_relu_mask", "nothing",
+       "a call's memory is the peak resident set of a worker forked for it, read by the "
+       "zygote from /proc: nothing inside the worker lowers it"),
 ]}
+LOOPS = ("hidden_loop", "disguised_loops", "muted_tracer")  # attacks on the line counter
 DISK_QUOTA_MIB = 64  # what a worker should be able to write in all (its files are <= 8 MiB)
 CASES = [pytest.param(a, layer, id=f"{a.name}-{layer}") for a in ATTACKS for layer in LAYERS]
 
@@ -436,16 +451,18 @@ def test_without_a_sandbox_the_control_attacks_do_get_out(run: Run, name: str) -
         "proc_snooping": arena.secret in text,
         "import_grader": function_scores(entry)["swish"] > run.baselines[attack.deserves]["swish"],
         "network": bool(run.contacts[UNSANDBOXED]),
-        "daemons": bool(run.results[(UNSANDBOXED, name)].survivors),
+        "daemons": "escaped: daemon started" in text
+        and not run.results[(UNSANDBOXED, name)].survivors,
     }
     assert seen[name], \
         f"without a sandbox, expected: {CONTROL[name]}\n{report(entry, attack.targets)}"
 
 
 @pytest.mark.parametrize("layer", LAYERS)
+@pytest.mark.parametrize("name", LOOPS)
 def test_a_loop_hidden_from_the_line_counter_earns_no_vectorization_points(
-        run: Run, layer: str) -> None:
-    attack = MEASURED["hidden_loop"]
+        run: Run, name: str, layer: str) -> None:
+    attack = MEASURED[name]
     entry = graded(run, attack, layer)
     vectorized = {t["function"]: t for t in entry["tests"] if t["check"] == "vectorized"}
     values = {t["function"]: t["status"] for t in entry["tests"] if t["check"] == "values"}
@@ -455,6 +472,35 @@ def test_a_loop_hidden_from_the_line_counter_earns_no_vectorization_points(
             assert test["score"] == 0.0, test
         else:
             assert test["score"] == test["max_score"], test
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_silencing_numpy_earns_no_stability_points(run: Run, layer: str) -> None:
+    attack = MEASURED["silenced_overflow"]
+    entry = graded(run, attack, layer)
+    tests = {(t["function"], t["check"]): t for t in entry["tests"]}
+    for name in attack.targets:
+        assert tests[(name, "values")]["status"] == "passed", tests[(name, "values")]
+        assert tests[(name, "stability")]["score"] == 0.0, tests[(name, "stability")]
+    for name in ("tanh", "elu", "selu", "swish"):  # mish's thread kept numpy's default
+        said = tests[(name, "stability")]["feedback"]
+        assert "silencing numpy" in said and "overflow" in said, said
+    for (name, check), test in tests.items():
+        if check == "stability" and name not in attack.targets:
+            assert test["score"] == test["max_score"], test
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_peak_erased_inside_the_worker_still_counts(run: Run, layer: str) -> None:
+    attack = MEASURED["reset_peak"]
+    entry = graded(run, attack, layer)
+    tests = {(t["function"], t["check"]): t for t in entry["tests"]}
+    for name in attack.targets:
+        assert tests[(name, "values")]["status"] == "passed", tests[(name, "values")]
+        said = tests[(name, "batching")]["feedback"]
+        assert tests[(name, "batching")]["status"] == "failed", said
+        found = re.search(r"held ([\d.]+) MiB at once", said)
+        assert found and float(found.group(1)) > 10, said  # 3 layers of 10,000 x 64 floats
 
 
 @pytest.mark.parametrize("layer", LAYERS)
