@@ -148,6 +148,24 @@ def deep_folder(path: Path, depth: int = DEEP) -> Path:
     return path
 
 
+def remove_tree(top: Path) -> None:
+    """Remove ``top`` and all under it without recursion: shutil.rmtree (and so pytest's
+    clean-up of old temporary folders) fails with RecursionError on DEEP folders."""
+    stack = [(os.fspath(top), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            os.rmdir(path)
+            continue
+        stack.append((path, True))
+        with os.scandir(path) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, False))
+                else:
+                    os.unlink(entry.path)
+
+
 def non_utf8_folder(parent: Path) -> Path:
     """A submission folder whose name is the bytes ff fe: not UTF-8."""
     path = Path(os.fsdecode(os.path.join(os.fsencode(parent), b"\xff\xfe")))
