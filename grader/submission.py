@@ -18,8 +18,9 @@ What reading promises, whatever the files (docs/threat-model.md):
 * **Sizes.** Sizes are checked before reading, and no read takes more than its cap
   + 1 bytes, so a sparse file costs nothing and a file whose size is only known
   once read (or that grows meanwhile) is still caught. A folder is walked only
-  ``DEPTH_CAP`` folders deep, a zip's list of members is read only when it is at
-  most ``DIRECTORY_CAP`` bytes, and at most ``ENTRY_CAP`` entries are looked at.
+  ``DEPTH_CAP`` folders deep and at most ``ENTRY_CAP`` entries of a folder are looked
+  at; a zip's list of members is read only when it is at most ``DIRECTORY_CAP`` bytes
+  (some 350,000 members), and a member is inflated only to ``FILE_CAP`` + 1 bytes.
 * **Names.** Ids are text: bytes of a name that are not UTF-8 are shown escaped
   (``\\xff``), and no two submissions share an id. Files whose names are not UTF-8
   are left out. Entries left out are noted one by one while they are few, in one
