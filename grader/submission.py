@@ -185,7 +185,7 @@ def read(path: Path, student_files: Iterable[str], *, follow_links: bool = True
 
     ``follow_links``: whether ``path`` itself may be a symbolic link (a path a person
     named); links inside the submission are never followed. Never raises."""
-    path = Path(path)
+    path, student_files = Path(path), tuple(student_files)
     try:
         info = os.stat(path) if follow_links else os.lstat(path)
     except OSError as exc:
