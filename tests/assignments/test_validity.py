@@ -98,6 +98,15 @@ def test_a_mistake_loses_points_only_where_it_is(results, mistake) -> None:
         assert caught & kinds, f"expected {kinds} to catch it, but lost points in {caught}"
 
 
+def test_a_vjp_through_the_full_jacobian_loses_only_the_jacobian_check(results) -> None:
+    entry = results["softmax_vjp_full_jacobian_einsum"]
+    lost = {t["check"] for t in entry["tests"]
+            if t["function"] == "softmax_vjp" and t["score"] < t["max_score"]}
+    assert lost == {"jacobian"}, failing(entry)
+    said = next(t["feedback"] for t in entry["tests"] if t["check"] == "jacobian")
+    assert "Jacobian" in said and "MiB" in said, said
+
+
 def test_the_catalogue_is_large_and_varied() -> None:
     assert len(MISTAKES) >= 40 and len(HARMLESS) >= 10 and len(STYLES) >= 3
     broken = set().union(*(m.breaks for m in MISTAKES))

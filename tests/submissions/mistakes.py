@@ -28,7 +28,7 @@ BASE_STYLE = "selfcontained"
 
 CHECK_KINDS = frozenset({
     "values", "params", "kink", "stability", "contract", "vectorized", "gradient",
-    "scale", "distribution", "generator", "gain", "dead", "activity", "policy",
+    "scale", "distribution", "generator", "gain", "dead", "activity", "policy", "jacobian",
 })
 
 
@@ -57,6 +57,14 @@ MISTAKES: list[Mistake] = [
 def sigmoid(x):
     x = _float_array(x)
     return 1.0 / (1.0 + np.exp(-x))
+"""),
+    _m("sigmoid_naive_inside_errstate", ACT, "sigmoid", "stability",
+       "1 / (1 + exp(-x)) with numpy told to ignore the overflow: silencing the warning "
+       "does not remove the overflow.", """
+def sigmoid(x):
+    x = _float_array(x)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
 """),
     _m("sigmoid_clip_500_in_float32", ACT, "sigmoid", "stability",
        "Clipping to [-500, 500] protects float64 only: exp(500) overflows in float32.", """
@@ -525,6 +533,22 @@ def softmax_vjp(x, upstream, axis=-1):
     s = e / np.sum(e, axis=-1, keepdims=True)
     return (s * (g - np.sum(g * s, axis=-1, keepdims=True))).astype(x.dtype, copy=False)
 """),
+    _m("softmax_vjp_full_jacobian_einsum", DER, "softmax_vjp", "jacobian",
+       "Right and vectorized, but it builds the (..., n, n) Jacobian diag(s) - s s^T with "
+       "einsum and multiplies the upstream gradient into it: memory grows with n squared "
+       "(only the jacobian check may catch it).", """
+def softmax_vjp(x, upstream, axis=-1):
+    x = _float_array(x)
+    if x.ndim == 0:
+        return np.zeros_like(x)
+    z = np.moveaxis(x, axis, -1)
+    g = np.moveaxis(np.asarray(upstream, dtype=x.dtype), axis, -1)
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    s = e / np.sum(e, axis=-1, keepdims=True)
+    eye = np.eye(s.shape[-1], dtype=s.dtype)
+    jacobian = np.einsum("...i,ij->...ij", s, eye) - np.einsum("...i,...j->...ij", s, s)
+    return np.moveaxis(np.einsum("...i,...ij->...j", g, jacobian), -1, axis)
+"""),
     _m("softmax_vjp_naive_softmax", DER, "softmax_vjp", "stability",
        "The softmax inside the VJP must be the stable one too.", """
 def softmax_vjp(x, upstream, axis=-1):
@@ -892,6 +916,14 @@ print("sigmoid(0) =", sigmoid(0.0))
 def swish(x, beta=1.0):
     x = _float_array(x)
     return x * sigmoid(beta * x)
+"""),
+    _m("sigmoid_stable_inside_errstate", ACT, "", "",
+       "A stable sigmoid inside np.errstate(over='ignore'), just in case: nothing "
+       "overflows, so there is nothing to charge.", """
+def sigmoid(x):
+    x = _float_array(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _logistic(x)
 """),
     _m("sigmoid_clip_500_computed_in_float64", ACT, "", "",
        "exp(500) is finite in float64; sigmoid(-1000) = 7e-218 instead of 0 is within tolerance.",
