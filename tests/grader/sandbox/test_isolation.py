@@ -27,8 +27,10 @@ from grader import sandbox
 from tests.needs import missing
 
 # Every layer, the in-process one (namespaces + Landlock + seccomp) included even where
-# bubblewrap would be preferred; one this machine cannot run is skipped (CI: fails).
-LAYERS = list(sandbox.LAYERS)
+# bubblewrap would be preferred, and landlock-nons (used only when named); one this
+# machine cannot run is skipped (CI: fails).
+LAYERS = [*sandbox.LAYERS, *sandbox.NAMED_ONLY]
+NAMESPACED = list(sandbox.LAYERS)  # the layers whose workers get namespaces
 
 ZYGOTE = r"""
 import json, os, select, signal, sys, time
@@ -151,8 +153,8 @@ def assert_blocked(report: dict[str, Any], *names: str) -> None:
 @pytest.fixture(params=LAYERS)
 def layer(request: pytest.FixtureRequest) -> str:
     """Each layer under test must be usable here (under CI: a failure if it is not)."""
-    if request.param not in sandbox.detect():
-        reason = sandbox.probe(request.param)
+    reason = "" if request.param in sandbox.detect() else sandbox.probe(request.param)
+    if reason:
         missing(f"layer {request.param} does not work on this machine: {reason}")
     return str(request.param)
 
@@ -265,6 +267,7 @@ attempt("exec", lambda: os.execv(sys.executable, [sys.executable, "-c", "pass"])
     assert_blocked(report, "fork", "subprocess", "posix_spawn", "multiprocessing", "exec")
 
 
+@pytest.mark.parametrize("layer", NAMESPACED, indirect=True)
 def test_killing_the_returned_pid_ends_every_process_the_worker_started(
         layer: str, site: Path) -> None:
     # seccomp off, so that the worker can fork at all; the namespaces must catch the daemon
@@ -308,6 +311,7 @@ result["still computes"] = float(numpy.arange(10.0).sum())
     assert result["still computes"] == 45.0
 
 
+@pytest.mark.parametrize("layer", NAMESPACED, indirect=True)
 def test_a_worker_writes_no_more_than_its_disk_quota(layer: str, site: Path) -> None:
     report = run(layer, site, """
 import os
@@ -401,6 +405,7 @@ result["rng"] = float(numpy.random.default_rng(0).normal())
     assert result["rng"] == float(np.random.default_rng(0).normal())
 
 
+@pytest.mark.parametrize("layer", NAMESPACED, indirect=True)
 def test_the_worker_is_pid_1_of_its_own_namespaces(layer: str, site: Path) -> None:
     report = run(layer, site, "result['pid'] = os.getpid()")
     assert report["result"] == {"pid": 1}
