@@ -17,6 +17,7 @@ floating-point errors, modified arguments); the verdict is the trusted side's.
 from __future__ import annotations
 
 import ctypes
+import errno
 import functools
 import os
 import signal
@@ -122,9 +123,12 @@ def _prefault() -> None:
     """Map every page of the runtime's files into this process now."""
     touch = False
     for start, length in FILE_MAPPINGS:
-        if not touch and _libc.madvise(start, length, MADV_POPULATE_READ) == 0:
-            continue
-        touch = True  # an older kernel: read one byte of every page
+        if not touch:
+            if _libc.madvise(start, length, MADV_POPULATE_READ) == 0:
+                continue
+            if ctypes.get_errno() != errno.EINVAL:
+                continue  # this mapping only (it is within its file: read errors are rare)
+        touch = True  # a kernel before 5.14: read one byte of every page
         for address in range(start, start + length, PAGE):
             ctypes.string_at(address, 1)
 
