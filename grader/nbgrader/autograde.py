@@ -178,11 +178,16 @@ class SaveEngineGrades(NbGraderPreprocessor):
         return nb, resources
 
 
+# What ast.parse raises on a cell it cannot read: a syntax error, a null byte or lone
+# surrogate (ValueError), an expression nested too deeply for the parser.
+_UNPARSABLE = (SyntaxError, ValueError, RecursionError, MemoryError)
+
+
 def graded_function(source: str) -> str | None:
     """The function a test cell grades: the first argument of its grade_function call."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except _UNPARSABLE:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
@@ -196,7 +201,7 @@ def defined_functions(source: str) -> list[str]:
     """Names of the functions a cell's source defines at its top level."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except _UNPARSABLE:
         return []
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
 

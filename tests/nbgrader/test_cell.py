@@ -133,3 +133,12 @@ def test_the_function_of_a_test_cell_is_read_from_its_call() -> None:
                            "grade_function('relu', globals())") == "relu"
     assert graded_function("assert relu(1) == 1") is None
     assert graded_function("def (") is None
+
+
+def test_a_cell_the_parser_cannot_read_names_no_function_and_raises_nothing() -> None:
+    from grader.nbgrader.autograde import defined_functions
+
+    deep = "y = " + "-" * 200_000 + "1\n"  # too deep for the parser
+    for source in (deep, "def relu(x):\n    return '\0'\n", "x = '\ud800'\x00"):
+        assert graded_function(source) is None
+        assert defined_functions(source) == []
