@@ -83,10 +83,12 @@ _start_threads_with(_lines.enter_thread, _fperrors.enter_thread)
 # The most memory a call holds is read from outside the worker: the zygote reads the
 # worker's /proc/<pid>/status (VmHWM, the peak resident set, which graded code cannot
 # lower or reset) before and after, for a worker forked for that one call (see
-# grader.proxy). Pages of the runtime's files (numpy's and the interpreter's code) are
-# faulted in by a fresh worker as it first runs them, which would count megabytes
-# depending on which code runs; a worker that will be measured maps them all first
-# (_prefault), so what grows is what the call allocates.
+# grader.proxy). A forked worker does not inherit the zygote's mappings of the runtime's
+# files (numpy's and the interpreter's code) page by page: it faults each page in as it
+# first runs it, a megabyte or more that depends on which code runs. So a worker that
+# will be measured first maps every page of those files that the zygote has mapped,
+# after a warm-up of the usual numpy operations (_prefault); what grows then is what the
+# call allocates, and the few pages of code that nothing had run before.
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
@@ -94,41 +96,61 @@ MADV_POPULATE_READ = 22  # Linux 5.14
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _file_mappings() -> list[tuple[int, int]]:
-    """(address, length) of every readable mapping of a file, within the file's size."""
-    found = []
+def _warm_up() -> None:
+    """Run the numpy operations graded code uses most, so that their code is mapped."""
+    x = np.linspace(-3.0, 3.0, 4096).reshape(64, 64)
+    with np.errstate(all="ignore"):
+        for y in (x @ x, np.exp(-np.abs(x)), np.tanh(x), np.log1p(x * x), np.expm1(x),
+                  np.where(x > 0, x, 0.0), np.maximum(x, 0.0), np.clip(x, -1.0, 1.0),
+                  np.sqrt(np.abs(x)), np.sign(x), np.logaddexp(0.0, x), x.astype(np.float32)):
+            y.sum(axis=0, keepdims=True).max(axis=-1)
+            (y > 0).mean(axis=0)
+        np.concatenate([x, x]).reshape(-1)
+
+
+def _mapped_file_pages() -> list[tuple[int, int]]:
+    """(address, length) of the runs of pages of files (readable mappings) that this
+    process has mapped (present in its page table, /proc/self/pagemap); every page of
+    those mappings if that cannot be read."""
+    found: list[tuple[int, int]] = []
     try:
         with open("/proc/self/maps") as maps:
             lines = maps.read().splitlines()
+        pagemap = open("/proc/self/pagemap", "rb")  # noqa: SIM115 - closed below
     except OSError:
-        return []
-    for line in lines:
-        fields = line.split(None, 5)
-        if len(fields) < 6 or not fields[5].startswith("/") or not fields[1].startswith("r"):
-            continue
-        start, end = (int(v, 16) for v in fields[0].split("-"))
-        try:
-            size = os.stat(fields[5]).st_size - int(fields[2], 16)
-        except (OSError, ValueError):
-            continue
-        end = min(end, start + (size + PAGE - 1) // PAGE * PAGE)
-        if end > start:
-            found.append((start, end - start))
+        return found
+    with pagemap:
+        for line in lines:
+            fields = line.split(None, 5)
+            if len(fields) < 6 or not fields[5].startswith("/") or \
+                    not fields[1].startswith("r"):
+                continue
+            start, end = (int(v, 16) for v in fields[0].split("-"))
+            try:
+                pagemap.seek(start // PAGE * 8)
+                entries = np.frombuffer(pagemap.read((end - start) // PAGE * 8), "<u8")
+            except (OSError, ValueError):
+                continue
+            present = np.concatenate([[0], (entries >> np.uint64(63)).astype(np.int8), [0]])
+            edges = np.flatnonzero(np.diff(present))
+            found += [(start + int(a) * PAGE, int(b - a) * PAGE)
+                      for a, b in zip(edges[::2], edges[1::2], strict=True)]
     return found
 
 
-FILE_MAPPINGS = _file_mappings()
+_warm_up()
+FILE_PAGES = _mapped_file_pages()
 
 
 def _prefault() -> None:
-    """Map every page of the runtime's files into this process now."""
+    """Map the pages of the runtime's files that the zygote had mapped (FILE_PAGES)."""
     touch = False
-    for start, length in FILE_MAPPINGS:
+    for start, length in FILE_PAGES:
         if not touch:
             if _libc.madvise(start, length, MADV_POPULATE_READ) == 0:
                 continue
             if ctypes.get_errno() != errno.EINVAL:
-                continue  # this mapping only (it is within its file: read errors are rare)
+                continue  # this run only
         touch = True  # a kernel before 5.14: read one byte of every page
         for address in range(start, start + length, PAGE):
             ctypes.string_at(address, 1)
@@ -417,7 +439,8 @@ def _digest(array: Any) -> bytes:
     """What an argument holds, to tell whether the call changed it (a digest rather than a
     copy: the memory a call is measured to hold includes the worker's)."""
     data = array if array.flags.c_contiguous else np.ascontiguousarray(array)
-    return hashlib.blake2b(data.reshape(-1).view(np.uint8), digest_size=16).digest()
+    raw: Any = data.reshape(-1).view(np.uint8)  # a view: nothing is copied
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _arrays(args: list, kwargs: dict) -> list:
