@@ -262,6 +262,9 @@ def grade_all(
             else:
                 raise GraderError(payload)
     finally:
+        # what no grading process took (a run that stopped early) is dropped, not flushed
+        # into a pipe nobody reads: waiting for that at exit would hang this process
+        tasks.cancel_join_thread()
         for process in processes.values():  # done: they end by themselves, tidily
             process.join(timeout=0 if remaining else 10)
         for process in processes.values():

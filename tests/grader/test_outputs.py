@@ -359,3 +359,20 @@ def test_every_key_the_grader_writes_is_documented(graded) -> None:
     assert all(f"| `{key}` |" in document for key in keys), keys
     assert all(f"`{key}`" in document for key in doc["grader"]["limits"])
     assert set(example["submissions"][0]["tests"][0]) == set(doc["submissions"][0]["tests"][0])
+
+
+def test_a_run_that_fails_midway_still_ends(two, tmp_path) -> None:
+    """Submissions no grading process took are dropped, not waited on: the command
+    ends (exit code 3) instead of hanging at exit on a pipe nobody reads."""
+    for name in ("cy", "dee", "eve"):
+        copy_reference(two / name)
+    script = ("import sys\nfrom grader import cli\n"
+              "def broken(self, entry):\n    raise RuntimeError('the display broke')\n"
+              "cli._Progress.update = broken\nsys.exit(cli.main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", script, "grade", str(two), "--json",
+                           str(tmp_path / "r.json")], capture_output=True, text=True,
+                          timeout=120)  # hung at exit before: a pipe nobody read
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip().splitlines()[0] == \
+        "grader: failed: RuntimeError: the display broke"
+    assert len(json.loads((tmp_path / "r.json").read_text())["submissions"]) == 1
