@@ -80,6 +80,12 @@ class _Sweeper:
 
 SWEEP = _Sweeper(4 * RESULT_FLOOR)
 
+# A measured call (``Student.call(..., memory=True)``) is charged what its worker held at
+# its peak beyond what it held once loaded, less what importing the student's file took,
+# up to this much: compiling an honest file takes a few hundred KiB; a file that fills
+# buffers as it is imported (to reuse them in the call) is charged for them.
+IMPORT_FREE = 1 << 20
+
 
 @dataclass(frozen=True)
 class Call:
@@ -305,20 +311,21 @@ class Student:
     def _call_alone(self, module: str, header: dict[str, Any], buffers: list[bytes], cap: int,
                     *, what: str) -> tuple[dict[str, Any], list[bytearray], int | None]:
         """Make the call in a worker forked for it alone; return the reply and the most
-        memory that worker held beyond what it held once loaded.
+        memory that worker held beyond what it held once loaded (see IMPORT_FREE).
 
-        Measured from outside: the zygote reads the worker's resident set before the
-        import and its peak (VmHWM) after the call, and the call cannot lower or reset a
-        peak (``tracemalloc.reset_peak()`` could). The worker is fresh, so no earlier
-        call's peak is in it, and it has mapped the runtime's files before the first
-        reading (``prefault``), so what grows is what the student's code allocates: its
-        import, the call's arguments as received, and the call."""
+        Measured from outside: the zygote reads the worker's resident set before and
+        after the import and its peak (VmHWM) after the call, and the call cannot lower
+        or reset a peak (``tracemalloc.reset_peak()`` could). The worker is fresh, so no
+        earlier call's peak is in it, and it has mapped the runtime's files before the
+        first reading (``prefault``), so what grows is what the student's code allocates:
+        its import, the call's arguments as received, and the call."""
         shared, imported = self.worker, self.imported
         self.worker, self.imported = None, {}
         try:
             worker = self._ensure_worker(prefault=True)
             before = self.zygote.memory(worker.pid)
             self._ensure_module(module)
+            imported_rss = self.zygote.memory(worker.pid)
             reply, reply_buffers = self._request(header, buffers, self.call_seconds, what=what,
                                                  cap=cap)
             after = self.zygote.memory(worker.pid)
@@ -326,9 +333,10 @@ class Student:
             if self.worker is not None:
                 self.worker.kill()
             self.worker, self.imported = shared, imported
-        if "rss" not in before or "hwm" not in after:
+        if "rss" not in before or "rss" not in imported_rss or "hwm" not in after:
             return reply, reply_buffers, None
-        return reply, reply_buffers, after["hwm"] - before["rss"]
+        free = min(max(imported_rss["rss"] - before["rss"], 0), IMPORT_FREE)
+        return reply, reply_buffers, after["hwm"] - before["rss"] - free
 
     def __enter__(self) -> Student:
         return self
