@@ -28,7 +28,9 @@ from grader.errors import GraderError, UsageError
 from grader.report import encodable, printable
 
 if TYPE_CHECKING:
+    from grader.report import ResultsFile
     from grader.settings import Settings
+    from grader.submission import Submission
 
 EXIT_OK, EXIT_UNGRADED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 TRACEBACK_VARIABLE = "GRADER_TRACEBACK"  # set to 1: an unexpected failure prints its traceback
@@ -232,13 +234,12 @@ class _Progress:
 
 def _grade(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
-    from contextlib import closing
 
     from grader import report
     from grader.sandbox import Limits, choose, likely
     from grader.settings import Settings
     from grader.submission import discover
-    from grader.zygote import close_zygotes, shared_zygote
+    from grader.zygote import close_zygotes, nothing_left_running, shared_zygote
 
     if cluster_cli.wants(args):  # --cluster or --shard: grader.cluster takes over
         return cluster_cli.grade(args)
@@ -293,8 +294,6 @@ def _grade(args: argparse.Namespace) -> int:
             shared_zygote(layer, limits)
         warming.result()
     settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
-    from grader.runner import grade_all
-
     meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
         "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
 
@@ -302,6 +301,48 @@ def _grade(args: argparse.Namespace) -> int:
     for entry in entries:  # kept from the earlier run (--resume)
         results.add(entry)
     progress = _Progress(len(todo), sys.stderr, not args.quiet and len(todo) > 1)
+    # Nothing student code started may outlive the grading: under the sandbox layers it
+    # cannot start anything, and under --no-sandbox whatever it left is ended here, before
+    # the outputs are written (the --json file is written once more after that).
+    with nothing_left_running():
+        doc = _grade_and_draw(args, todo, submissions, settings, entries, results, progress)
+    results.save()
+    if args.json == "-":
+        sys.stdout.write(results.text())
+    if args.csv:
+        report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
+    if args.gradescope:
+        from grader import gradescope
+
+        gradescope.write_results(args.gradescope, doc["submissions"][0], meta=meta)
+    if args.report:
+        from grader import pages
+
+        pages.write_class_report(doc, args.report, pages_folder=args.html)
+    if not args.quiet and args.json != "-":
+        if len(submissions) == 1:
+            sys.stdout.write(report.submission_report(doc["submissions"][0]))
+        else:
+            sys.stdout.write(report.summary_table(doc["submissions"]))
+    for entry in doc["submissions"]:
+        if entry["status"] == "error":
+            print(f"grader: {printable(entry['id'])} could not be graded: "
+                  f"{printable(entry.get('feedback', ''))}", file=sys.stderr)
+    return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
+
+
+def _grade_and_draw(args: argparse.Namespace, todo: list[Submission],
+                    submissions: list[Submission], settings: Settings,
+                    entries: list[dict[str, Any]], results: ResultsFile,
+                    progress: _Progress) -> dict[str, Any]:
+    """The part of ``grader grade`` that runs student code: grade what is left to grade
+    (each entry saved as it arrives), then draw the feedback pages' plots. Returns the
+    results document."""
+    from contextlib import closing
+
+    from grader import report
+    from grader.runner import grade_all
+
     try:
         # closed on the way out, so its grading processes end even when this run fails
         with closing(cast("Generator[dict[str, Any], None, None]",
@@ -313,39 +354,18 @@ def _grade(args: argparse.Namespace) -> int:
                 progress.update(entry)
     finally:
         progress.close()
-    results.save()
-    doc = report.document(rubric.assignment, _in_order(entries, submissions), meta)
-    if args.json == "-":
-        sys.stdout.write(results.text())
-    if args.csv:
-        report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
-    if args.gradescope:
-        from grader import gradescope
-
-        gradescope.write_results(args.gradescope, doc["submissions"][0], meta=meta)
-    if args.html or args.report:
+    doc = report.document(results.assignment, _in_order(entries, submissions), results.meta)
+    if args.html:
         from grader import pages
 
-        if args.html:
-            progress = _Progress(len(doc["submissions"]), sys.stderr,
-                                 not args.quiet and len(doc["submissions"]) > 1, "pages ")
-            try:
-                pages.write_pages(doc, submissions, settings, args.html, jobs=args.jobs,
-                                  on_page=progress.update)
-            finally:
-                progress.close()
-        if args.report:
-            pages.write_class_report(doc, args.report, pages_folder=args.html)
-    if not args.quiet and args.json != "-":
-        if len(submissions) == 1:
-            sys.stdout.write(report.submission_report(doc["submissions"][0]))
-        else:
-            sys.stdout.write(report.summary_table(doc["submissions"]))
-    for entry in doc["submissions"]:
-        if entry["status"] == "error":
-            print(f"grader: {printable(entry['id'])} could not be graded: "
-                  f"{printable(entry.get('feedback', ''))}", file=sys.stderr)
-    return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
+        progress = _Progress(len(doc["submissions"]), sys.stderr,
+                             not args.quiet and len(doc["submissions"]) > 1, "pages ")
+        try:
+            pages.write_pages(doc, submissions, settings, args.html, jobs=args.jobs,
+                              on_page=progress.update)
+        finally:
+            progress.close()
+    return doc
 
 
 def _warm_up(settings: Settings) -> None:

@@ -129,21 +129,27 @@ def test_an_orphan_whose_supervisor_was_killed_is_ended_by_the_zygote() -> None:
                                        "daemon ended": True}
 
 
-def test_grader_grade_without_a_sandbox_leaves_no_forger_of_its_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kill_above", [False, True], ids=["", "killing-its-zygote"])
+def test_grader_grade_without_a_sandbox_leaves_no_forger_of_its_json(
+        tmp_path: Path, kill_above: bool) -> None:
     upload, out = tmp_path / "submission", tmp_path / "results.json"
     upload.mkdir()
-    marker = f"forger{os.getpid() % 10000}gj"
-    for name, data in forger_files(tmp_path, out, marker).items():
+    marker = f"forger{os.getpid() % 10000}g{int(kill_above)}"
+    for name, data in forger_files(tmp_path, out, marker, kill_above=kill_above).items():
         (upload / name).write_bytes(data)
     try:
         done = subprocess.run([sys.executable, "-m", "grader", "grade", str(upload), "--json",
                                str(out), "--no-sandbox", "--quiet"], cwd=tmp_path,
                               capture_output=True, text=True, timeout=300, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
         assert pids_started(tmp_path), "the daemon should start without a sandbox"
         assert alive(marker) == [], "a process the submission started outlived the grading"
         doc = json.loads(out.read_text(encoding="utf-8"))
         assert "forged" not in json.dumps(doc) and doc["grader"]["sandbox"] == "none"
-        assert doc["submissions"][0]["score"] == 100.0
+        if not kill_above:  # its supervisor ended it with the worker; grading went on unharmed
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert doc["submissions"][0]["score"] == 100.0
+        else:  # it killed the zygote: the last sweep ended it, and the results are ours
+            assert done.returncode in (0, 1), done.stderr[-3000:]
+            assert [e["id"] for e in doc["submissions"]] == ["submission"]
     finally:
         kill(alive(marker))
