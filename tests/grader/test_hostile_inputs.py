@@ -137,11 +137,13 @@ def test_a_lone_surrogate_leaves_out_its_cell_and_the_rest_is_graded(tmp_path) -
 def test_expressions_too_deep_for_the_parser_leave_out_only_their_cells(tmp_path) -> None:
     bad, _ = class_of(tmp_path, "hal.ipynb", hostile.deep_expression_notebook)
     assert not bad.error and sorted(bad.files) == sorted(FILES)
+    # Python 3.10's parser builds the 10,000-term sum: the grader's own depth cap leaves it out
+    deep_sum = ("it is nested more than 500 levels deep" if sys.version_info < (3, 11)
+                else "it is nested too deeply for Python's parser")
     assert bad.notes == [
         "hal.ipynb: cell 5 left out: it is nested too deeply for Python's parser, so nothing "
         "it defines is graded",
-        "hal.ipynb: cell 6 left out: it is nested too deeply for Python's parser, so nothing "
-        "it defines is graded",
+        f"hal.ipynb: cell 6 left out: {deep_sum}, so nothing it defines is graded",
         "hal.ipynb: cell 7 left out: it is nested more than 500 levels deep, so nothing it "
         "defines is graded",
         "hal.ipynb: cell 8: the statement at line 1 left out: it is nested too deeply to be "
