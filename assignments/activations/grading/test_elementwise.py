@@ -78,6 +78,7 @@ def judge_in_parts(record: Elementwise, student: Student, cases, params: dict,
                                     f"inputs up to |x| = {fmt(np.abs(part).max())}"
                                     + (f" ({fmt_params(params)})" if params else ""),
                                     fp_hint(again, record.hint("stability")))
+    failure = None  # the exception's frame holds it: a cycle that would keep the reply alive
 
 
 def check_values(record: Elementwise, student: Student, cases) -> None:
@@ -274,6 +275,7 @@ def check_kink(record: Elementwise, student: Student, cases) -> None:
                     fail(f"{record.name}: at the kink x = {fmt(x0)}{where} you returned "
                          f"{fmt(actual[i])}, expected {fmt(desired[i])}: "
                          f"{record.convention}", record.hint("kink"))
+        failure = None  # as in judge_in_parts: no exception -> frame -> exception cycle
 
 
 CHECKS = {
