@@ -369,8 +369,14 @@ def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeE
         return errors.NotAllowed(
             f"{filename} uses {reply['not_allowed']} while it is imported: {_POLICY_TEXT}")
     raised = reply.get("raised") or {}
-    return errors.ImportFailed(
-        f"{filename} could not be imported: {_describe_raised(raised)}")
+    if not isinstance(raised, dict):
+        raised = {}
+    text = _describe_raised(raised)
+    if raised.get("type") in ("MemoryError", "RecursionError") and not raised.get("message"):
+        text += (" (Python ran out of memory or stack compiling or running it: an expression "
+                 "nested thousands of levels deep does this, and so does a file that builds "
+                 "huge arrays at import)")
+    return errors.ImportFailed(f"{filename} could not be imported: {text}")
 
 
 _POLICY_TEXT = (

@@ -117,6 +117,7 @@ def test_the_honest_student_scores_100_and_every_hostile_entry_has_its_reason(gr
     sigmoid = [t for t in by_id["deep-py"]["tests"] if t["function"] == "sigmoid"]
     assert sigmoid and all(t["status"] != "passed" for t in sigmoid)
     assert sigmoid[0]["feedback"].startswith("activations.py could not be imported")
+    assert "nested thousands of levels deep" in sigmoid[0]["feedback"]  # says why
 
 
 def test_the_csv_has_a_row_per_entry(graded) -> None:
