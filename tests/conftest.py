@@ -10,6 +10,15 @@ from pathlib import Path
 
 import pytest
 
+_private: list[Path] = []  # the suite's TMPDIR, while the suite runs
+_first_seen: dict[str, str] = {}  # a zygote folder there -> the test after which it was seen
+
+
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    for folder in _private:
+        for path in folder.glob("grader-site-*"):
+            _first_seen.setdefault(path.name, nodeid)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def nothing_the_grader_makes_outlives_the_suite(
@@ -24,13 +33,16 @@ def nothing_the_grader_makes_outlives_the_suite(
     before = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(folder)
     tempfile.tempdir = None  # asked again, from TMPDIR
+    _private.append(folder)
     try:
         yield
         from grader.zygote import close_zygotes
 
         close_zygotes()
-        left = sorted(p.name for p in folder.glob("grader-site-*"))
+        left = [f"{p.name} (there since {_first_seen.get(p.name, 'the last test')})"
+                for p in sorted(folder.glob("grader-site-*"))]
     finally:
+        _private.remove(folder)
         if before is None:
             os.environ.pop("TMPDIR", None)
         else:
