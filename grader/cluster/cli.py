@@ -15,6 +15,7 @@ from grader.cluster.options import count as _count
 from grader.cluster.options import retries as _retries
 
 COMMANDS = ("merge", "cluster")
+SANDBOXES = ("auto", "bubblewrap", "landlock", "landlock-nons")
 
 
 def add_arguments(grade: argparse.ArgumentParser) -> None:
@@ -78,7 +79,7 @@ def register(commands: Any) -> None:
                                        "has. Exit 0 if at least one worker can grade.")
     check.add_argument("address", type=check_address, metavar="ADDRESS")
     check.add_argument("--assignment", default="activations")
-    check.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"), default="auto")
+    check.add_argument("--sandbox", choices=SANDBOXES, default="auto")
     check.add_argument("--cluster-retries", type=_retries, default=DEFAULT_RETRIES,
                        help=argparse.SUPPRESS)
     for name in ("ca-file", "cert", "key"):
@@ -98,7 +99,7 @@ def register(commands: Any) -> None:
     script.add_argument("--partition", metavar="NAME")
     script.add_argument("--account", metavar="NAME")
     script.add_argument("--assignment", default="activations")
-    script.add_argument("--sandbox", choices=("auto", "bubblewrap", "landlock"), default="auto")
+    script.add_argument("--sandbox", choices=SANDBOXES, default="auto")
     script.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="write the script to FILE (default: standard output)")
 

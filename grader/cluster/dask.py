@@ -129,11 +129,13 @@ def open_cluster(args: argparse.Namespace, address: str | None = None) -> Iterat
 
 
 # --- probing ----------------------------------------------------------------------------
-def survey(client: Any, assignment: str, workers: Sequence[str] | None = None
-           ) -> dict[str, dict[str, Any]]:
-    """Each worker's :func:`grader.cluster.remote.probe` report, by address."""
-    reports = client.run(remote.probe, assignment, None, workers=list(workers or []) or None,
-                         on_error="return")
+def survey(client: Any, assignment: str, workers: Sequence[str] | None = None,
+           requested: str = "auto") -> dict[str, dict[str, Any]]:
+    """Each worker's :func:`grader.cluster.remote.probe` report, by address (with the
+    layer ``requested`` by name among those probed)."""
+    also = "" if requested in ("auto", "none") else requested
+    reports = client.run(remote.probe, assignment, None, also,
+                         workers=list(workers or []) or None, on_error="return")
     out: dict[str, dict[str, Any]] = {}
     for address, report in reports.items():
         if isinstance(report, BaseException):
@@ -182,12 +184,14 @@ def refusal(report: Mapping[str, Any], layer: str, assignment: str) -> str:
 
 def table(reports: Mapping[str, Mapping[str, Any]]) -> str:
     """``grader cluster check``: one row per worker, one column per sandbox layer."""
-    rows = [["worker", "host", "grader", *LAYERS]]
+    probed = list(dict.fromkeys([*LAYERS, *(n for r in reports.values()
+                                             for n in r.get("layers", {}))]))
+    rows = [["worker", "host", "grader", *probed]]
     for address in sorted(reports):
         report = reports[address]
         layers = report.get("layers", {})
         rows.append([address, str(report.get("host", "?")), str(report.get("grader", "?")),
-                     *("ok" if layers.get(layer) == "" else "no" for layer in LAYERS)])
+                     *("ok" if layers.get(layer) == "" else "no" for layer in probed)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]
@@ -195,7 +199,7 @@ def table(reports: Mapping[str, Mapping[str, Any]]) -> str:
         report = reports[address]
         if report.get("problem"):
             lines.append(f"{address}: {report['problem']}")
-        for layer in LAYERS:
+        for layer in probed:
             reason = report.get("layers", {}).get(layer)
             if reason:
                 lines.append(f"{address}: {reason}")
@@ -303,7 +307,7 @@ class ClusterRun:
         except TimeoutError:
             raise GraderError(f"no Dask worker connected to {self.connection.label} within "
                               f"{wait:g} s") from None
-        reports = survey(self.client, self.assignment)
+        reports = survey(self.client, self.assignment, requested=self.requested)
         layer = choose_layer(reports, self.requested)
         self.settings = Settings(assignment=self.assignment, sandbox=layer, limits=self.limits)
         self.run = {"assignment": self.assignment, "root": None, "sandbox": layer,
@@ -353,7 +357,8 @@ class ClusterRun:
                 with self.lock:
                     new = present - self.accepted - set(self.refused)
                 if new:
-                    self._take(survey(self.client, self.assignment, sorted(new)))
+                    self._take(survey(self.client, self.assignment, sorted(new),
+                                      self.requested))
                 self.progress.workers = len(present & self.accepted)
                 self.progress.draw()
             except Exception as exc:  # noqa: BLE001 - a closing client, a worker gone
@@ -417,10 +422,10 @@ class ClusterRun:
 
         watcher = threading.Thread(target=self._watch, name="grader-cluster-watch", daemon=True)
         watcher.start()
-        futures = as_completed([submit(k) for k in itertools.islice(queued, window)],
-                               with_results=True, raise_errors=False)
+        futures = as_completed([submit(k) for k in itertools.islice(queued, window)])
         try:
-            for future, result in futures:
+            for future in futures:
+                result = future.exception() if future.status == "error" else future.result()
                 key = future.key.removeprefix("grade-")
                 future.release()
                 nxt = next(queued, None)
@@ -464,7 +469,7 @@ def check(args: argparse.Namespace) -> int:
             client.wait_for_workers(1, timeout=connection.wait_seconds)
         except TimeoutError:
             raise GraderError(f"no Dask worker connected to {args.address}") from None
-        reports = survey(client, args.assignment)
+        reports = survey(client, args.assignment, requested=args.sandbox)
         sys.stdout.write(table(reports))
         try:
             layer = choose_layer(reports, args.sandbox)

@@ -33,7 +33,7 @@ def resource_name(run: str) -> str:
 
 
 # --- the probe ------------------------------------------------------------------------
-def describe(assignment: str, root: str | None = None) -> dict[str, Any]:
+def describe(assignment: str, root: str | None = None, also: str = "") -> dict[str, Any]:
     """This machine as a grader sees it: which sandbox layers confine code here (a real
     sandboxed interpreter per layer, :func:`grader.sandbox.probe`), and the digests of the
     grader and the assignment it would grade with."""
@@ -50,13 +50,16 @@ def describe(assignment: str, root: str | None = None) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - reported to the client, which refuses the worker
         report["grader"] = report["assignment"] = ""
         report["problem"] = f"{type(exc).__name__}: {exc}"
-    report["layers"] = {layer: sandbox.probe(layer) for layer in sandbox.LAYERS}
+    layers = [*sandbox.LAYERS, *([also] if also and also not in sandbox.LAYERS else [])]
+    report["layers"] = {layer: sandbox.probe(layer) for layer in layers}
     return report
 
 
-async def probe(assignment: str, root: str | None = None, dask_worker: Any = None) -> dict:
-    """:func:`describe`, run on a Dask worker (``client.run``) off its event loop."""
-    report = await asyncio.to_thread(describe, assignment, root)
+async def probe(assignment: str, root: str | None = None, also: str = "",
+                dask_worker: Any = None) -> dict:
+    """:func:`describe`, run on a Dask worker (``client.run``) off its event loop; ``also``:
+    a layer to probe besides those ``--sandbox auto`` picks from (one asked for by name)."""
+    report = await asyncio.to_thread(describe, assignment, root, also)
     if dask_worker is not None:
         report["nthreads"] = dask_worker.state.nthreads
     return report
@@ -66,9 +69,19 @@ async def accept(run: Mapping[str, Any], dask_worker: Any = None) -> int:
     """Take this worker into the run: advertise the run's resource (one per thread) and
     start its grading processes, which warm up while the first tasks travel."""
     nthreads = int(dask_worker.state.nthreads)
+    if "grader-pool" not in dask_worker.plugins:
+        await dask_worker.plugin_add(plugin=_close_pool_plugin(), name="grader-pool")
     for _ in range(nthreads - _pool.idle(run["digest"])):
-        _pool.give_back(GradingProcess(run))
+        _pool.give_back(_pool.start(run))
     await dask_worker.set_resources(**{resource_name(run["digest"]): nthreads})
+    # The scheduler looks again at tasks waiting for a resource (all of them, once every
+    # accepted worker was lost) when a worker joins or resumes, not when one gains the
+    # resource: pausing and resuming this worker tells it.
+    from distributed.core import Status
+
+    if dask_worker.status == Status.running:
+        dask_worker.status = Status.paused
+        dask_worker.status = Status.running
     return nthreads
 
 
@@ -140,6 +153,14 @@ class _Pool:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.processes: dict[str, list[GradingProcess]] = {}
+        self.started: list[GradingProcess] = []
+
+    def close(self) -> None:
+        """End every grading process (each ends its zygote and removes its folders)."""
+        with self.lock:
+            started, self.started, self.processes = self.started, [], {}
+        for process in started:
+            process.close()
 
     def idle(self, digest: str) -> int:
         with self.lock:
@@ -153,11 +174,28 @@ class _Pool:
                 if process.alive:
                     return process
                 process.close()
-        return GradingProcess(run)
+        return self.start(run)
+
+    def start(self, run: Mapping[str, Any]) -> GradingProcess:
+        process = GradingProcess(run)
+        with self.lock:
+            self.started = [p for p in self.started if p.alive] + [process]
+        return process
 
     def give_back(self, process: GradingProcess) -> None:
         with self.lock:
             self.processes.setdefault(process.digest, []).append(process)
+
+
+def _close_pool_plugin() -> Any:
+    """A Dask worker plugin: the worker's grading processes end with it."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class ClosePool(WorkerPlugin):  # type: ignore[misc]
+        def teardown(self, worker: Any) -> None:
+            _pool.close()
+
+    return ClosePool()
 
 
 _pool = _Pool()

@@ -18,7 +18,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -90,6 +92,7 @@ def main() -> int:
     from grader.submission import Submission
     from grader.zygote import close_zygotes
 
+    orphaned = _end_with_parent()
     try:
         settings = settings_from(read_frame(source))
     except ChannelClosed:
@@ -117,13 +120,35 @@ def main() -> int:
         warm_up(settings)
         grade_each(submissions(), settings, deliver)
     except GraderError as exc:
+        if orphaned.is_set():
+            return 0
         write_frame(out, {"fatal": str(exc)})
         return 3
-    except BrokenPipeError:
+    except (BrokenPipeError, KeyboardInterrupt):
         return 0
     finally:
         close_zygotes()
     return 0
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # pytest ends the session on it; the zygotes are closed after
+
+
+def _end_with_parent() -> threading.Event:
+    """Stop (SIGTERM, then a tidy end) soon after whoever started this process dies: a
+    Dask worker that was killed leaves no grading process behind, busy or not."""
+    parent, orphaned = os.getppid(), threading.Event()
+    signal.signal(signal.SIGTERM, _interrupted)
+
+    def watch() -> None:
+        while not orphaned.wait(0.2):
+            if os.getppid() != parent:
+                orphaned.set()
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="grader-serve-parent", daemon=True).start()
+    return orphaned
 
 
 if __name__ == "__main__":

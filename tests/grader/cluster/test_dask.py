@@ -10,6 +10,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +37,12 @@ def connection() -> Iterator[Connection]:
     args = argparse.Namespace(cluster="local:2", cluster_retries=2)
     with open_cluster(args) as connection:
         yield connection
+    # The grading processes of killed workers end on their own, their zygotes' folders
+    # removed: give them the time to.
+    deadline = time.monotonic() + 60
+    while list(Path(tempfile.gettempdir()).glob("grader-site-*")):
+        assert time.monotonic() < deadline, "grading processes outlived their Dask workers"
+        time.sleep(0.2)
 
 
 def run_on(connection: Connection, klass: Path, journal: Path) -> ClusterRun:
@@ -109,12 +117,14 @@ def test_a_worker_that_cannot_sandbox_gets_no_submissions(single, connection, tm
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         missing("bwrap is not installed: apt-get install -y bubblewrap")
-    # A worker in a user namespace that may not make more namespaces: neither bubblewrap
-    # nor the Landlock layer (which needs its own pid and network namespaces) can work.
+    # A worker in a user namespace, without capabilities, that may not make more user
+    # namespaces: it can make no namespace at all, so neither bubblewrap nor the Landlock
+    # layer (which needs its own pid and network namespaces) can work.
     scheduler = connection.client.scheduler_info()["address"]
     before = set(connection.client.scheduler_info()["workers"])
     worker = subprocess.Popen(
-        [bwrap, "--unshare-user", "--disable-userns", "--dev-bind", "/", "/", "--die-with-parent",
+        [bwrap, "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--dev-bind", "/", "/",
+         "--die-with-parent",
          "--", sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--nthreads", "1",
          "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
@@ -178,3 +188,37 @@ def test_a_killed_client_resumes_and_grades_only_what_is_missing(single, tmp_pat
     assert (tmp_path / "r.json").read_bytes() == single.json
     assert (tmp_path / "r.csv").read_bytes() == single.csv
     assert len(journal_files(journal)) == CONTENTS
+
+
+def test_a_submission_whose_workers_keep_dying_is_an_error_not_a_retry_storm(
+        single, connection, tmp_path) -> None:
+    """The connection allows 2 retries: the third worker lost with the task ends it."""
+    run = run_on(connection, single.klass, tmp_path / "j")
+    run.submissions = [s for s in run.submissions if s.id == "correct"]
+    client, kills = connection.client, []
+
+    def kill_whoever_grades_it() -> None:
+        deadline = time.monotonic() + 300
+        while len(kills) < 3 and time.monotonic() < deadline:
+            busy = [a for a, keys in client.processing().items() if keys]
+            try:
+                pid = client.run(os.getpid, workers=busy[:1])[busy[0]] if busy else None
+            except Exception:  # noqa: BLE001 - a worker that is going away: look again
+                pid = None
+            if pid is not None and pid not in kills:
+                os.kill(pid, signal.SIGKILL)
+                kills.append(pid)
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_whoever_grades_it)
+    killer.start()
+    try:
+        (entry,) = run.grade()
+    finally:
+        killer.join()
+    assert len(kills) == 3
+    assert entry["id"] == "correct" and entry["status"] == "error"
+    assert "the Dask workers grading it ended 3 times" in entry["feedback"]
+    assert (run.stats.lost, run.stats.graded) == (1, 0)
+    assert Journal(tmp_path / "j").get(next(iter(Journal(tmp_path / "j").keys())))["status"] \
+        == "error"
