@@ -267,11 +267,8 @@ attempt("exec", lambda: os.execv(sys.executable, [sys.executable, "-c", "pass"])
     assert_blocked(report, "fork", "subprocess", "posix_spawn", "multiprocessing", "exec")
 
 
-@pytest.mark.parametrize("layer", NAMESPACED, indirect=True)
-def test_killing_the_returned_pid_ends_every_process_the_worker_started(
-        layer: str, site: Path) -> None:
-    # seccomp off, so that the worker can fork at all; the namespaces must catch the daemon
-    report = run(layer, site, """
+# worker code that leaves a double-forked daemon behind, and says whether it started
+DAEMON = """
 import time
 ready, tell = os.pipe()
 if os.fork() == 0:
@@ -283,7 +280,14 @@ if os.fork() == 0:
     os._exit(0)
 os.wait()
 result["daemon started"] = os.read(ready, 1) == b"x"
-""", linger=True, seccomp=False, fallback=False)
+"""
+
+
+@pytest.mark.parametrize("layer", NAMESPACED, indirect=True)
+def test_killing_the_returned_pid_ends_every_process_the_worker_started(
+        layer: str, site: Path) -> None:
+    # seccomp off, so that the worker can fork at all; the namespaces must catch the daemon
+    report = run(layer, site, DAEMON, linger=True, seccomp=False, fallback=False)
     assert report["result"] == {"daemon started": True}
     assert report["applied"]["namespaces"], report["applied"]
     assert report["everything_ended"], "a daemon survived the worker's SIGKILL"

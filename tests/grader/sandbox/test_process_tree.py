@@ -20,23 +20,8 @@ import pytest
 
 from grader import sandbox
 from tests.grader.sandbox.forger import alive, forger_files, kill, pids_started
-from tests.grader.sandbox.test_isolation import run
+from tests.grader.sandbox.test_isolation import DAEMON, run
 from tests.needs import missing
-
-DAEMON = """
-import time
-ready, tell = os.pipe()
-if os.fork() == 0:
-    os.setsid()
-    if os.fork() == 0:  # the daemon: new session, reparented, holds the report pipe open
-        os.write(tell, b"x")
-        while True:
-            time.sleep(1)
-    os._exit(0)
-os.wait()
-result["daemon started"] = os.read(ready, 1) == b"x"
-"""
-
 
 
 @pytest.fixture(scope="module")
