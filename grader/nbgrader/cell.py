@@ -127,7 +127,10 @@ def _caller_globals() -> Mapping[str, Any]:
 
 
 class _Service:
-    """The grading process, started once per kernel."""
+    """The grading process, started once per kernel. It runs in a session of its own:
+    a signal jupyter_client sends the kernel's process group on shutdown would end it
+    before it closed its zygote and removed its folder; it ends by itself (and tidily)
+    once the kernel is gone and its input closes."""
 
     def __init__(self) -> None:
         boot = (f"import sys; sys.path.insert(0, {str(GRADER_ROOT)!r}); "
@@ -136,7 +139,7 @@ class _Service:
             [sys.executable, "-I", "-c", boot],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(), text=True, encoding="utf-8",
-            env=dict(os.environ, PYTHONWARNINGS="ignore"),
+            env=dict(os.environ, PYTHONWARNINGS="ignore"), start_new_session=True,
         )
 
     def alive(self) -> bool:

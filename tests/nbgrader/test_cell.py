@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,6 +84,35 @@ def test_the_grading_process_answers_each_request_with_one_line(
         assert list(tmp_path.glob("grader-site-*"))
     finally:
         service.close()
+    assert not list(tmp_path.glob("grader-site-*")), "the grading process left its folder"
+
+
+KERNEL = """
+import sys, time
+from grader.nbgrader.cell import _Service
+service = _Service()
+assert service.ask({"function": "sigmoid", "cells": [[True, sys.argv[1]]]})["ok"]
+print(service.process.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def test_the_grading_process_outlives_a_signal_to_its_kernels_group_and_then_tidies_up(
+        tmp_path: Path) -> None:
+    with subprocess.Popen(  # a kernel as jupyter_client starts one: a process group
+            [sys.executable, "-c", KERNEL, SIGMOID], cwd=REFERENCE.parent,
+            stdout=subprocess.PIPE, env=dict(os.environ, TMPDIR=str(tmp_path)), text=True,
+            start_new_session=True) as kernel:
+        try:
+            assert kernel.stdout is not None and int(kernel.stdout.readline())
+            assert list(tmp_path.glob("grader-site-*"))  # the grading process's zygote folder
+            os.killpg(kernel.pid, signal.SIGTERM)  # what jupyter_client does on shutdown
+            kernel.wait(timeout=60)
+        finally:
+            kernel.kill()
+    deadline = time.monotonic() + 60  # its input closed: it ends, closing its zygote
+    while list(tmp_path.glob("grader-site-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not list(tmp_path.glob("grader-site-*")), "the grading process left its folder"
 
 
