@@ -22,6 +22,7 @@ submission in one grading process and the cluster's measured overhead.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -45,13 +46,42 @@ def make_class(folder: Path, students: int) -> Path:
     return folder
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, done.stderr
+
+
+def dask_task_overhead(workers: int, tasks: int = 2000) -> float:
+    """Seconds of a worker's time that one Dask task costs beyond its own work: no-op
+    tasks through a LocalCluster like --cluster local:N's, ``workers`` x elapsed / tasks."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.gather(client.map(abs, range(100), pure=False))  # warm
+        started = time.perf_counter()
+        futures = [client.submit(abs, i, pure=False) for i in range(tasks)]
+        client.gather(futures)
+        return workers * (time.perf_counter() - started) / tasks
+
+
+def journal_write_cost(entries: int = 200) -> float:
+    """Seconds the client spends keeping one result: an entry's JSON (~40 KB) written
+    atomically with fsync, as grader.cluster.journal does."""
+    from grader.cluster.journal import Journal
+
+    entry = {"id": "x", "score": 50.0, "tests": [{"feedback": "y" * 400}] * 90}
+    with tempfile.TemporaryDirectory() as tmp:
+        journal = Journal(Path(tmp))
+        started = time.perf_counter()
+        for i in range(entries):
+            journal.put(f"{i:064x}", entry)
+        return (time.perf_counter() - started) / entries
 
 
 def main() -> None:
@@ -64,18 +94,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         work = Path(tmp)
         klass = make_class(work / "class", args.students)
-        jobs, cluster = [], []
+        jobs: list[float] = []
+        cluster: list[float] = []
+        each: list[float] = []  # a submission's seconds on a worker, mean of a cluster run
         for run in range(args.runs):
             for kind in ("jobs", "cluster") if run % 2 == 0 else ("cluster", "jobs"):
                 out = work / f"{kind}{run}"
                 outputs = ["--json", str(out / "r.json"), "--csv", str(out / "r.csv"), "-q"]
                 if kind == "jobs":
                     jobs.append(timed([*grader, str(klass), "--jobs", str(args.workers),
-                                       *outputs]))
+                                       *outputs])[0])
                 else:
-                    cluster.append(timed([*grader, str(klass), "--cluster",
-                                          f"local:{args.workers}", "--journal",
-                                          str(out / "journal"), *outputs]))
+                    seconds, said = timed([*grader, str(klass), "--cluster",
+                                           f"local:{args.workers}", "--journal",
+                                           str(out / "journal"), *outputs[:-1]])
+                    cluster.append(seconds)
+                    each.extend(float(m) for m in re.findall(r"([0-9.]+) s each on a worker",
+                                                             said))
                 print(f"run {run + 1} {kind:7}: {(jobs if kind == 'jobs' else cluster)[-1]:6.1f} s",
                       flush=True)
         for run in range(args.runs):
@@ -83,28 +118,36 @@ def main() -> None:
                 if (work / f"jobs{run}" / name).read_bytes() != \
                         (work / f"cluster{run}" / name).read_bytes():
                     sys.exit(f"run {run + 1}: {name} differs between --jobs and --cluster")
-        single = timed([*grader, str(klass / "student000"), "--jobs", "1", "-q"])
+        single = timed([*grader, str(klass / "student000"), "--jobs", "1", "-q"])[0]
+    task = dask_task_overhead(args.workers)
+    keep = journal_write_cost()
     n, w = args.students, args.workers
     j, c = statistics.median(jobs), statistics.median(cluster)
+    ratios = [b / a for a, b in zip(jobs, cluster, strict=True)]
     print(f"\nclass of {n}, {w} workers, median of {args.runs} runs (outputs byte-identical):")
     print(f"  --jobs {w}:            {j:6.1f} s  {j / n:.3f} s per submission "
           f"(runs {min(jobs):.1f}-{max(jobs):.1f})")
     print(f"  --cluster local:{w}:   {c:6.1f} s  {c / n:.3f} s per submission "
           f"(runs {min(cluster):.1f}-{max(cluster):.1f})")
-    print(f"  overhead: {(c - j) / n * 1000:+.1f} ms per submission ({(c / j - 1) * 100:+.1f}%)")
+    print(f"  overhead: {(c - j) / n * 1000:+.1f} ms per submission ({(c / j - 1) * 100:+.1f}%); "
+          f"run by run: {', '.join(f'{(r - 1) * 100:+.0f}%' for r in ratios)} "
+          f"(median {(statistics.median(ratios) - 1) * 100:+.1f}%)")
 
     # On paper: each of the 8 x 32 single-threaded workers keeps one grading process busy.
-    per = j * w / n  # core-seconds per submission in a warm grading process
-    overhead = max(0.0, (c - j) * w / n)  # core-seconds per submission the cluster adds
-    cores, total = 8 * 32, 10_000
-    start = 15.0  # a worker's first grading process: imports, hidden suites, zygote
-    wall = start + total * (per + overhead) / cores
-    print(f"\npaper estimate: {total} submissions on 8 nodes x 32 cores ({cores} workers):")
-    print(f"  {per:.3f} core-s per submission + {overhead:.3f} cluster overhead, "
-          f"{total / cores:.0f} submissions per worker")
-    print(f"  about {wall / 60:.1f} min wall time (+ queueing of the Slurm jobs), vs "
-          f"{total * per / w / 3600:.1f} h with --jobs {w} here")
-    print(f"  (single submission, whole command here: {single:.2f} s)")
+    per = statistics.median(each)  # seconds of a worker per submission, measured
+    cores, total, start = 8 * 32, 10_000, 5.0  # start: a grading process's warm-up
+    wall = start + -(-total // cores) * (per + task)
+    print(f"\ncosts measured here: {per:.3f} s of a worker per submission (median of the "
+          f"cluster runs), {task * 1000:.1f} ms of a worker per Dask task, {keep * 1000:.1f} ms "
+          f"of the client per result kept in the journal")
+    print(f"paper estimate: {total} submissions on 8 nodes x 32 cores ({cores} workers):")
+    print(f"  {-(-total // cores)} submissions per worker x {per + task:.3f} s + {start:.0f} s "
+          f"warm-up = about {wall:.0f} s ({wall / 60:.1f} min) wall time, plus the wait for "
+          f"Slurm to start the jobs")
+    print(f"  the client keeps {total} results in {total * keep:.0f} s, alongside "
+          f"({'not a bottleneck' if total * keep < wall else 'the bottleneck'})")
+    print(f"  here with --jobs {w}: {total * j / n / 3600:.1f} h; single submission, whole "
+          f"command: {single:.2f} s")
 
 
 if __name__ == "__main__":

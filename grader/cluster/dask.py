@@ -218,6 +218,7 @@ class Progress:
     done: int = 0
     started: float = field(default_factory=time.monotonic)
     slowest: list[tuple[float, str]] = field(default_factory=list)
+    busy: float = 0.0  # seconds the workers spent on the submissions, in all
     workers: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -236,6 +237,7 @@ class Progress:
     def update(self, sid: str, seconds: float) -> None:
         with self.lock:
             self.done += 1
+            self.busy += seconds
             self.slowest = sorted([*self.slowest, (seconds, sid)], reverse=True)[:3]
         self.draw()
 
@@ -263,8 +265,10 @@ class Progress:
             self.stream.write("\r\033[K")
         if self.total:
             elapsed = time.monotonic() - self.started
+            mean = self.busy / self.done if self.done else 0.0
             self.say(f"graded {self.done} submission(s) in {elapsed:.1f} s "
-                     f"({self.rate():.2f}/s) on {self.workers} worker(s)"
+                     f"({self.rate():.2f}/s, {mean:.2f} s each on a worker) on "
+                     f"{self.workers} worker(s)"
                      + (f"; slowest: {self.slow_text()}" if self.slowest else ""))
 
 
@@ -463,6 +467,9 @@ class ClusterRun:
 def check(args: argparse.Namespace) -> int:
     """``grader cluster check ADDRESS``: the sandbox table of every worker; 0 if at least
     one worker can grade."""
+    if args.address == "slurm":
+        raise UsageError("grader cluster check probes a running scheduler (tcp://, tls://) "
+                         "or local:N; for Slurm, check the scheduler --cluster slurm started")
     with open_cluster(args, args.address) as connection:
         client = connection.client
         try:

@@ -113,6 +113,7 @@ def main() -> int:
         try:
             write_frame(out, {"entry": entry})
         except BrokenPipeError:  # whoever asked is gone (a Dask worker killed): stop here
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # nothing may cut the tidying short
             close_zygotes()
             os._exit(0)
 
@@ -127,6 +128,7 @@ def main() -> int:
     except (BrokenPipeError, KeyboardInterrupt):
         return 0
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # nothing may cut the tidying short
         close_zygotes()
     return 0
 

@@ -42,6 +42,9 @@ def grade_shard(args: argparse.Namespace, plan: Plan) -> int:
         if getattr(args, option, None):
             raise UsageError(f"a shard writes only its journal; `grader merge "
                              f"{args.journal}` writes --{option} once every shard is done")
+    if plan.requested == "none":
+        print("grader: warning: --no-sandbox: student code runs without isolation and can "
+              "read and change your files; use it only for code you trust", file=sys.stderr)
     journal = Journal(args.journal)
     requested = plan.requested
     existing = journal.manifest()
