@@ -142,6 +142,13 @@ def test_a_worker_that_cannot_sandbox_gets_no_submissions(single, connection, tm
         assert jailed_pid not in {int(w.rsplit(":", 1)[1]) for w in run.graded_on.values()}
         assert outputs(run, entries, tmp_path) == (single.json, single.csv)
 
+        done = grader("grade", single.klass, "--cluster", scheduler, "--journal", tmp_path / "j2",
+                      "--json", tmp_path / "tcp.json", "--csv", tmp_path / "tcp.csv")
+        assert done.returncode == single.code, done.stderr
+        assert f"worker {jailed} (" in done.stderr and "gets no submissions" in done.stderr
+        assert (tmp_path / "tcp.json").read_bytes() == single.json
+        assert (tmp_path / "tcp.csv").read_bytes() == single.csv
+
         check = grader("cluster", "check", scheduler)
         assert check.returncode == 0, check.stderr
         rows = {line.split()[0]: line.split() for line in check.stdout.splitlines()
