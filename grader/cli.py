@@ -236,9 +236,9 @@ def _grade(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from grader import report
-    from grader.sandbox import Limits, choose, likely
+    from grader.cluster.output import plan, write_outputs
+    from grader.sandbox import choose, likely
     from grader.settings import Settings
-    from grader.submission import discover
     from grader.zygote import close_zygotes, nothing_left_running, shared_zygote
 
     if cluster_cli.wants(args):  # --cluster or --shard: grader.cluster takes over
@@ -246,22 +246,9 @@ def _grade(args: argparse.Namespace) -> int:
     if args.no_sandbox:
         print("grader: warning: --no-sandbox: student code runs without isolation and can "
               "read and change your files; use it only for code you trust", file=sys.stderr)
-    limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
-                    memory_bytes=args.memory << 20)
-    rubric = Settings(assignment=args.assignment).rubric()
-    submissions = discover(args.paths, sorted(set(rubric.files.values())))
-    if not submissions:
-        raise UsageError("found no submissions to grade")
+    checked = plan(args)  # bad arguments fail here, before anything starts
+    limits, rubric, submissions = checked.limits, checked.rubric, checked.submissions
     json_path = Path(args.json) if args.json and args.json != "-" else None
-    if args.gradescope and len(submissions) != 1:
-        raise UsageError(f"--gradescope writes the results of one submission, but "
-                         f"{len(submissions)} were found")
-    if args.html and args.html.exists() and not args.html.is_dir():
-        raise UsageError(f"--html expects a folder but {args.html} is a file")
-    for option, path in (("--json", json_path), ("--csv", args.csv), ("--report", args.report),
-                         ("--gradescope", args.gradescope)):
-        if path is not None and path.is_dir():
-            raise UsageError(f"{option} expects a file but {path} is a folder")
     if args.resume and json_path is None:
         raise UsageError("--resume needs --json FILE (the results to resume from)")
     previous = report.load_previous(json_path, rubric.assignment) if args.resume and json_path \
@@ -278,7 +265,7 @@ def _grade(args: argparse.Namespace) -> int:
     # fail to escape). The zygote is started by this thread, not the helper: bubblewrap's
     # --die-with-parent ends it with the thread that started it, and this one lives as long
     # as the run.
-    requested = "none" if args.no_sandbox else args.sandbox
+    requested = checked.requested
     guess = likely(requested)
     one_process = min(args.jobs, len(todo)) == 1
     if one_process:
@@ -294,8 +281,7 @@ def _grade(args: argparse.Namespace) -> int:
             shared_zygote(layer, limits)
         warming.result()
     settings = Settings(assignment=args.assignment, sandbox=layer, limits=limits)
-    meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
-        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
+    meta = report.grader_meta(settings)
 
     results = report.ResultsFile(json_path, rubric.assignment, meta, [s.id for s in submissions])
     for entry in entries:  # kept from the earlier run (--resume)
@@ -305,30 +291,9 @@ def _grade(args: argparse.Namespace) -> int:
     # cannot start anything, and under --no-sandbox whatever it left is ended here, before
     # the outputs are written (the --json file is written once more after that).
     with nothing_left_running():
-        doc = _grade_and_draw(args, todo, submissions, settings, entries, results, progress)
-    results.save()
-    if args.json == "-":
-        sys.stdout.write(results.text())
-    if args.csv:
-        report.write_atomic(args.csv, report.to_csv(doc, rubric.functions))
-    if args.gradescope:
-        from grader import gradescope
-
-        gradescope.write_results(args.gradescope, doc["submissions"][0], meta=meta)
-    if args.report:
-        from grader import pages
-
-        pages.write_class_report(doc, args.report, pages_folder=args.html)
-    if not args.quiet and args.json != "-":
-        if len(submissions) == 1:
-            sys.stdout.write(report.submission_report(doc["submissions"][0]))
-        else:
-            sys.stdout.write(report.summary_table(doc["submissions"]))
-    for entry in doc["submissions"]:
-        if entry["status"] == "error":
-            print(f"grader: {printable(entry['id'])} could not be graded: "
-                  f"{printable(entry.get('feedback', ''))}", file=sys.stderr)
-    return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
+        _grade_and_draw(args, todo, submissions, settings, entries, results, progress)
+    # the outputs, in the order (and the bytes) a cluster run and grader merge write them
+    return write_outputs(args, rubric.assignment, rubric, entries, checked.ids, meta)
 
 
 def _grade_and_draw(args: argparse.Namespace, todo: list[Submission],

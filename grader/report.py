@@ -22,9 +22,12 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import UsageError
+
+if TYPE_CHECKING:
+    from grader.settings import Settings
 
 # Lone surrogates: no UTF-8 writer takes them (an exception message can hold one; an
 # undecodable byte of a file name is one, U+DC80..U+DCFF, under surrogateescape).
@@ -119,6 +122,15 @@ def document(assignment: str, entries: Sequence[Mapping[str, Any]],
     if meta:
         doc["grader"] = dict(meta)
     return doc
+
+
+def grader_meta(settings: Settings) -> dict[str, Any]:
+    """The ``grader`` object of the results JSON: version, sandbox layer and limits."""
+    from grader import __version__
+
+    limits = settings.limits
+    return {"version": __version__, "sandbox": settings.sandbox, "limits": limits.rlimits() | {
+        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -99,14 +99,17 @@ def open_cluster(args: argparse.Namespace, address: str | None = None) -> Iterat
     if workers is not None:
         from distributed import LocalCluster
 
-        dashboard = "127.0.0.1:0" if importlib.util.find_spec("bokeh") else None
+        # The scheduler's HTTP server (the dashboard with bokeh; /metrics and /health
+        # without) listens on the loopback too, on a free port: left to itself it takes
+        # 8787 on every interface, or warns and moves when that port is taken.
         with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", scheduler_port=0,
-                                   dashboard_address=dashboard, silence_logs=logging.ERROR)
+                                   dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         try:
             with Client(cluster) as client:
-                yield Connection(client, address, cluster, has_dashboard=dashboard is not None)
+                yield Connection(client, address, cluster,
+                                 has_dashboard=importlib.util.find_spec("bokeh") is not None)
         finally:
             cluster.close()
     elif address == "slurm":

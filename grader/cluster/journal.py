@@ -36,6 +36,7 @@ from typing import Any
 import grader
 from grader import __version__
 from grader.errors import UsageError
+from grader.report import grader_meta
 from grader.settings import Settings
 from grader.submission import Submission
 
@@ -114,9 +115,7 @@ def content_key(submission: Submission, run: str) -> str:
 
 def meta(settings: Settings) -> dict[str, Any]:
     """The ``grader`` object of the results JSON, as ``grader grade`` writes it."""
-    limits = settings.limits
-    return {"version": __version__, "sandbox": settings.sandbox, "limits": limits.rlimits() | {
-        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
+    return grader_meta(settings)
 
 
 def without_id(entry: Mapping[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,11 @@ def plan(args: argparse.Namespace) -> Plan:
                          f"{len(submissions)} were found")
     if args.html and args.html.exists() and not args.html.is_dir():
         raise UsageError(f"--html expects a folder but {args.html} is a file")
+    json_path = Path(args.json) if args.json and args.json != "-" else None
+    for option, path in (("--json", json_path), ("--csv", args.csv), ("--report", args.report),
+                         ("--gradescope", args.gradescope)):
+        if path is not None and path.is_dir():
+            raise UsageError(f"{option} expects a file but {path} is a folder")
     return Plan(args.assignment, limits, rubric, submissions,
                 "none" if args.no_sandbox else args.sandbox)
 
@@ -67,6 +72,7 @@ def write_outputs(args: argparse.Namespace, assignment: str, rubric: Rubric,
     terminal summary, in ``grader grade``'s order; its exit code."""
     json_arg = getattr(args, "json", None)
     json_path = Path(json_arg) if json_arg and json_arg != "-" else None
+    entries = [report.clean(e) for e in entries]  # every string encodable, for every output
     results = report.ResultsFile(json_path, assignment, grader_meta, list(ids))
     for entry in entries:
         results.add(entry)
@@ -93,8 +99,8 @@ def write_outputs(args: argparse.Namespace, assignment: str, rubric: Rubric,
             sys.stdout.write(report.summary_table(doc["submissions"]))
     for entry in doc["submissions"]:
         if entry["status"] == "error":
-            print(f"grader: {entry['id']} could not be graded: {entry.get('feedback', '')}",
-                  file=sys.stderr)
+            print(f"grader: {report.printable(entry['id'])} could not be graded: "
+                  f"{report.printable(entry.get('feedback', ''))}", file=sys.stderr)
     return EXIT_UNGRADED if any(e["status"] == "error" for e in doc["submissions"]) else EXIT_OK
 
 

@@ -76,6 +76,10 @@ def test_local_n_listens_on_the_loopback_only(connection) -> None:
     info = connection.client.scheduler_info()
     assert info["address"].startswith("tcp://127.0.0.1:")
     assert info["workers"] and all(a.startswith("tcp://127.0.0.1:") for a in info["workers"])
+    # the scheduler's HTTP server (dashboard, /metrics) too: not 8787 on every interface
+    http = connection.cluster.scheduler.http_server
+    bound = [sock.getsockname() for sock in http._sockets.values()]
+    assert bound and all(host == "127.0.0.1" for host, *_ in bound), bound
 
 
 def _kill_a_busy_worker(client) -> tuple[str, int, list[str]]:
