@@ -45,3 +45,20 @@ def test_a_shard_writes_only_the_journal(single, tmp_path) -> None:
     assert done.returncode == 2 and "1 <= I <= N" in done.stderr
     done = grader("grade", single.klass, "--shard", "1/2")
     assert done.returncode == 2 and "--journal" in done.stderr
+
+
+def test_a_merge_shows_a_hostile_id_escaped_and_writes_its_entry(tmp_path) -> None:
+    klass = tmp_path / "class"
+    hostile = klass / "\x1b]0;pwned\x07\x1b[2J"  # window title, clear screen
+    hostile.mkdir(parents=True)
+    (hostile / "notes.txt").write_text("none of the files to grade: an error entry")
+    journal = tmp_path / "journal"
+    done = grader("grade", klass, "--shard", "1/1", "--journal", journal, "--quiet")
+    assert done.returncode == 0, done.stderr  # a shard writes the journal, entries and errors
+    merged = grader("merge", journal, "--json", tmp_path / "r.json", "--csv", tmp_path / "r.csv")
+    assert merged.returncode == 1  # a submission not graded
+    assert "\x1b" not in merged.stdout + merged.stderr and "\x07" not in merged.stderr
+    escaped = "\\x1b]0;pwned\\x07\\x1b[2J"
+    assert f"grader: {escaped} could not be graded" in merged.stderr, merged.stderr
+    [entry] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["submissions"]
+    assert entry["id"] == hostile.name and entry["status"] == "error"
