@@ -372,7 +372,10 @@ def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeE
     if not isinstance(raised, dict):
         raised = {}
     text = _describe_raised(raised)
-    if raised.get("type") in ("MemoryError", "RecursionError") and not raised.get("message"):
+    message = str(raised.get("message") or "")
+    # a bare MemoryError from the parser up to Python 3.11; from 3.12 on it says why
+    if raised.get("type") in ("MemoryError", "RecursionError") and (
+            not message or message.startswith("Parser stack overflowed")):
         text += (" (Python ran out of memory or stack compiling or running it: an expression "
                  "nested thousands of levels deep does this, and so does a file that builds "
                  "huge arrays at import)")
