@@ -46,7 +46,7 @@ from typing import Any
 
 from grader import __version__
 from grader.errors import GraderError, UsageError
-from grader.report import printable
+from grader.report import grader_meta, printable
 
 ROOT_VARIABLE = "GRADER_AUTOGRADER_ROOT"
 DEFAULT_ROOT = Path("/autograder")
@@ -273,9 +273,8 @@ def run(root: Path, *, assignment: str = "activations", sandbox: str = "auto") -
     if ended:
         print(f"grader: ended {len(ended)} process(es) the submission left running",
               flush=True)
-    meta = {"version": __version__, "sandbox": layer, "limits": limits.rlimits() | {
-        "call_seconds": limits.call_seconds, "submission_seconds": limits.submission_seconds}}
-    path = write_results(root / "results" / "results.json", entry, meta=meta)
+    path = write_results(root / "results" / "results.json", entry,
+                         meta=grader_meta(settings))
     print(f"{entry['score']:g} / {entry['max_score']:g} ({entry['status']}); wrote {path}")
     return 0
 
@@ -313,11 +312,11 @@ def _sandbox_options(runner: argparse.ArgumentParser) -> None:
 def command(args: argparse.Namespace) -> int:
     """Carry out a parsed ``run`` or ``build`` (``args.gradescope_command``)."""
     if args.gradescope_command == "run":
+        from grader.sandbox import requested
+
         root = args.root or Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT))
-        if args.no_sandbox and args.sandbox != "auto":
-            raise UsageError(f"--no-sandbox and --sandbox {args.sandbox} contradict each other")
         return run(root, assignment=args.assignment,
-                   sandbox="none" if args.no_sandbox else args.sandbox)
+                   sandbox=requested(args.no_sandbox, args.sandbox))
     path = build_bundle(args.out, assignment=args.assignment)
     print(f"wrote {path}: upload it as the autograder of a Gradescope programming "
           "assignment (it holds the hidden tests: keep it private)")

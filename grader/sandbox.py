@@ -283,6 +283,14 @@ print(os.read(read, 100).decode())
 """
 
 
+def requested(no_sandbox: bool, sandbox: str) -> str:
+    """The layer a command line asks for: ``--no-sandbox`` is "none"; naming a layer as
+    well is a contradiction (a bad argument), not a silent choice of one of them."""
+    if no_sandbox and sandbox != "auto":
+        raise UsageError(f"--no-sandbox and --sandbox {sandbox} contradict each other")
+    return "none" if no_sandbox else sandbox
+
+
 def probe(layer: str, python: str = sys.executable, timeout: float = 60.0) -> str:
     """Run a sandboxed interpreter under ``layer``; return "" if it is confined, else why not."""
     reason = _not_installed(layer)

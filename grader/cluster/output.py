@@ -14,7 +14,7 @@ from typing import Any
 from grader import report
 from grader.errors import UsageError
 from grader.rubric import Rubric
-from grader.sandbox import Limits
+from grader.sandbox import Limits, requested
 from grader.settings import Settings
 from grader.submission import Submission, discover
 
@@ -56,7 +56,7 @@ def plan(args: argparse.Namespace) -> Plan:
         if path is not None and path.is_dir():
             raise UsageError(f"{option} expects a file but {path} is a folder")
     return Plan(args.assignment, limits, rubric, submissions,
-                "none" if args.no_sandbox else args.sandbox)
+                requested(args.no_sandbox, args.sandbox))
 
 
 def in_order(entries: Sequence[Mapping[str, Any]], ids: Sequence[str]) -> list[dict[str, Any]]:

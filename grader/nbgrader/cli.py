@@ -93,15 +93,14 @@ def run(args: argparse.Namespace) -> int:
 def _autograde(args: argparse.Namespace, autograde_course: Any) -> int:
     from grader import report
     from grader.runner import Settings
-    from grader.sandbox import Limits, choose
+    from grader.sandbox import Limits, choose, requested
     from grader.zygote import nothing_left_running
 
-    if args.no_sandbox and args.sandbox != "auto":
-        raise UsageError(f"--no-sandbox and --sandbox {args.sandbox} contradict each other")
+    wanted = requested(args.no_sandbox, args.sandbox)
     if args.no_sandbox:
         print("grader: warning: --no-sandbox: student code runs without isolation",
               file=sys.stderr)
-    layer = choose("none" if args.no_sandbox else args.sandbox)
+    layer = choose(wanted)
     settings = Settings(assignment=args.assignment, sandbox=layer,
                         limits=Limits(call_seconds=args.call_timeout))
     with nothing_left_running():

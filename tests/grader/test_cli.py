@@ -177,3 +177,10 @@ def test_a_zygote_started_under_a_layer_the_probe_rejects_is_replaced(
     assert doc["grader"]["sandbox"] == "landlock"
     assert [s["score"] for s in doc["submissions"]] == [100.0]
     assert sorted(p.name for p in tmp.iterdir()) == []
+
+
+def test_no_sandbox_beside_a_named_layer_is_a_contradiction_not_a_choice(tmp_path, capsys) -> None:
+    out = tmp_path / "r.json"
+    code = main(["grade", str(STUBS), "--no-sandbox", "--sandbox", "landlock", "--json", str(out)])
+    assert code == 2 and not out.exists()
+    assert "--no-sandbox and --sandbox landlock contradict each other" in capsys.readouterr().err
