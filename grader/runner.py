@@ -29,7 +29,7 @@ from grader.cases import Outcome
 from grader.errors import GraderError
 from grader.plugin import GradingPlugin
 from grader.proxy import Student
-from grader.report import printable
+from grader.report import clean, printable
 from grader.rubric import Rubric
 from grader.settings import Settings
 from grader.submission import Submission
@@ -110,7 +110,7 @@ def _deliver_outcomes(submission: Submission, rubric: Rubric,
     }
     if submission.notes:
         entry["notes"] = submission.notes
-    deliver(entry)
+    deliver(clean(entry))  # student text made encodable here, for every path that writes it
 
 
 def grade(submission: Submission, settings: Settings) -> dict[str, Any]:

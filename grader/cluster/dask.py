@@ -36,6 +36,7 @@ from grader.cluster.journal import (
 )
 from grader.cluster.options import DEFAULT_RETRIES, parse_local
 from grader.errors import GraderError, UsageError
+from grader.report import printable
 from grader.sandbox import LAYERS, Limits
 from grader.settings import Settings
 from grader.submission import Submission
@@ -249,7 +250,7 @@ class Progress:
         return self.done / elapsed if elapsed > 0 else 0.0
 
     def slow_text(self) -> str:
-        return ", ".join(f"{sid} {seconds:.1f} s" for seconds, sid in self.slowest)
+        return ", ".join(f"{printable(sid)} {seconds:.1f} s" for seconds, sid in self.slowest)
 
     def draw(self) -> None:
         if not self.live or not self.total:

@@ -62,3 +62,24 @@ def test_a_merge_shows_a_hostile_id_escaped_and_writes_its_entry(tmp_path) -> No
     assert f"grader: {escaped} could not be graded" in merged.stderr, merged.stderr
     [entry] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["submissions"]
     assert entry["id"] == hostile.name and entry["status"] == "error"
+
+
+def test_a_lone_surrogate_in_student_text_does_not_stop_a_shard(tmp_path) -> None:
+    from tests.grader.test_outputs import MAL, RAW, copy_reference
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    copy_reference(klass / "mal", MAL)
+    copy_reference(klass / "honest")
+    journal = tmp_path / "journal"
+    done = grader("grade", klass, "--shard", "1/1", "--journal", journal, "--quiet")
+    assert done.returncode == 0, done.stderr
+    merged = grader("merge", journal, "--json", tmp_path / "r.json", "--quiet")
+    assert merged.returncode == 0, merged.stderr
+    text = (tmp_path / "r.json").read_text(encoding="utf-8")
+    by_id = {e["id"]: e for e in json.loads(text)["submissions"]}
+    assert by_id["honest"]["score"] == 100.0
+    relu = [t for t in by_id["mal"]["tests"] if t["function"] == "relu"]
+    assert relu and all(t["score"] == 0.0 for t in relu)
+    assert "\\ud800" in relu[0]["feedback"]  # the lone surrogate, written as text
+    assert not RAW.search(text)  # and the file holds nothing raw
