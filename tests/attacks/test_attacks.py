@@ -500,7 +500,7 @@ def test_a_peak_erased_inside_the_worker_still_counts(run: Run, layer: str) -> N
         said = tests[(name, "batching")]["feedback"]
         assert tests[(name, "batching")]["status"] == "failed", said
         found = re.search(r"held ([\d.]+) MiB at once", said)
-        assert found and float(found.group(1)) > 10, said  # 3 layers of 10,000 x 64 floats
+        assert found and float(found.group(1)) > 10, said  # 3 layers of 20,000 x 64 floats
 
 
 @pytest.mark.parametrize("layer", LAYERS)
