@@ -293,19 +293,20 @@ def _grade(args: argparse.Namespace) -> int:
     with nothing_left_running():
         _grade_and_draw(args, todo, submissions, settings, entries, results, progress)
     # the outputs, in the order (and the bytes) a cluster run and grader merge write them
-    return write_outputs(args, rubric.assignment, rubric, entries, checked.ids, meta)
+    return write_outputs(args, rubric.assignment, rubric, entries, checked.ids, meta,
+                         results=results)
 
 
 def _grade_and_draw(args: argparse.Namespace, todo: list[Submission],
                     submissions: list[Submission], settings: Settings,
                     entries: list[dict[str, Any]], results: ResultsFile,
-                    progress: _Progress) -> dict[str, Any]:
+                    progress: _Progress) -> None:
     """The part of ``grader grade`` that runs student code: grade what is left to grade
-    (each entry saved as it arrives), then draw the feedback pages' plots. Returns the
-    results document."""
+    (each entry saved as it arrives), then draw the feedback pages' plots."""
     from contextlib import closing
 
     from grader import report
+    from grader.cluster.output import in_order
     from grader.runner import grade_all
 
     try:
@@ -319,7 +320,8 @@ def _grade_and_draw(args: argparse.Namespace, todo: list[Submission],
                 progress.update(entry)
     finally:
         progress.close()
-    doc = report.document(results.assignment, _in_order(entries, submissions), results.meta)
+    doc = report.document(results.assignment, in_order(entries, [s.id for s in submissions]),
+                          results.meta)
     if args.html:
         from grader import pages
 
@@ -330,18 +332,12 @@ def _grade_and_draw(args: argparse.Namespace, todo: list[Submission],
                               on_page=progress.update)
         finally:
             progress.close()
-    return doc
 
 
 def _warm_up(settings: Settings) -> None:
     from grader.runner import warm_up
 
     warm_up(settings)
-
-
-def _in_order(entries: list[dict[str, Any]], submissions: Sequence[Any]) -> list[dict[str, Any]]:
-    order = {encodable(s.id): i for i, s in enumerate(submissions)}
-    return sorted(entries, key=lambda e: order.get(e["id"], len(order)))
 
 
 if __name__ == "__main__":

@@ -67,15 +67,18 @@ def in_order(entries: Sequence[Mapping[str, Any]], ids: Sequence[str]) -> list[d
 def write_outputs(args: argparse.Namespace, assignment: str, rubric: Rubric,
                   entries: Sequence[Mapping[str, Any]], ids: Sequence[str],
                   grader_meta: Mapping[str, Any], *,
-                  pages: Callable[[dict[str, Any]], None] | None = None) -> int:
+                  pages: Callable[[dict[str, Any]], None] | None = None,
+                  results: report.ResultsFile | None = None) -> int:
     """Write --json, --csv, --gradescope, --html (through ``pages``), --report and the
-    terminal summary, in ``grader grade``'s order; its exit code."""
+    terminal summary, in ``grader grade``'s order; its exit code. ``results``: the run's
+    --json file, which already holds every entry (each encoded once, as it arrived)."""
     json_arg = getattr(args, "json", None)
     json_path = Path(json_arg) if json_arg and json_arg != "-" else None
     entries = [report.clean(e) for e in entries]  # every string encodable, for every output
-    results = report.ResultsFile(json_path, assignment, grader_meta, list(ids))
-    for entry in entries:
-        results.add(entry)
+    if results is None:
+        results = report.ResultsFile(json_path, assignment, grader_meta, list(ids))
+        for entry in entries:
+            results.add(entry)
     results.save()
     doc = report.document(assignment, in_order(entries, ids), grader_meta)
     if json_arg == "-":
