@@ -224,26 +224,27 @@ def test_a_notebook_of_too_many_values_or_too_much_code_is_refused(tmp_path) -> 
                                              "code")
 
 
-def test_a_32_mib_notebook_of_whitespace_lines_parses_in_under_a_second(tmp_path) -> None:
+def test_a_32_mib_notebook_of_whitespace_lines_parses_in_linear_time(tmp_path) -> None:
     # The old magic-line pattern backtracked over a line of spaces: two lines of 40,000
-    # spaces took 55 s. Timed in a child process (CPU time, so that a busy machine does
-    # not fail it), which the timeout ends should parsing ever be quadratic again.
+    # spaces took 55 s, so this notebook's 800 such lines would take hours. Parsed in a child
+    # process allowed 30 s of CPU (linear parsing needs about 0.5 s; the figure is measured
+    # in bench/, not here): should parsing ever be quadratic again, the kernel ends the child.
     line = " " * 40_000 + "\n"
     cells = hostile.notebook(line * 2 + hostile.RELU, "\t" * 100_000 + "\n" + line * 800)
     text = json.dumps(cells)
     path = tmp_path / "oli.ipynb"
     path.write_text(text + " " * ((32 << 20) - len(text)))
     assert path.stat().st_size == 32 << 20
-    script = ("import sys, time\nfrom pathlib import Path\nfrom grader.submission import read\n"
-              "start = time.process_time()\n"
+    script = ("import resource, sys\nfrom pathlib import Path\n"
+              "resource.setrlimit(resource.RLIMIT_CPU, (30, 30))\n"
+              "from grader.submission import read\n"
               f"submission = read(Path(sys.argv[1]), {FILES!r})\n"
-              "print(time.process_time() - start, submission.error or 'ok', submission.notes)")
+              "print(submission.error or 'ok', submission.notes)")
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    seconds, verdict, notes = done.stdout.split(" ", 2)
+                          text=True, timeout=600)
+    assert done.returncode == 0, f"parsing was ended (code {done.returncode}): {done.stderr}"
+    verdict, notes = done.stdout.split(" ", 1)
     assert verdict == "ok" and notes.strip() == "[]", done.stdout
-    assert float(seconds) < 1.0
 
 
 OLD_MAGIC = re.compile(r"^(\s*)(?:[%!?]|[\w.,\s\[\]()*]+=\s*[%!])")  # quadratic: the oracle

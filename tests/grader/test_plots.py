@@ -8,7 +8,6 @@ exactly the plot it is about.
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -213,9 +212,7 @@ def test_softmax_is_drawn_as_bars_row_by_row(settings, zygote):
 
 def test_a_function_that_raises_or_hangs_costs_only_its_plot(settings, zygote):
     entry = entry_failing("elu/values", "tanh/values", "relu_grad/kink")
-    started = time.monotonic()
     data = collect(settings, zygote, entry, activations=BROKEN, derivatives=KINK)
-    assert time.monotonic() - started < 5
     assert data["elu"] == {"figures": [], "notes": [
         "No plot of elu: elu raised ValueError: not today"]}
     assert data["tanh"]["figures"] == [] and "did not finish" in data["tanh"]["notes"][0]

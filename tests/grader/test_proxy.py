@@ -132,14 +132,12 @@ def test_the_line_counter_sees_a_python_loop_over_elements(student) -> None:
 
 
 def test_a_hanging_function_times_out_once_and_fails_fast_afterwards(student) -> None:
-    started = time.monotonic()
     with pytest.raises(errors.StudentTimeout, match="did not finish within 1 s"):
         student.call("hangs", 1.0)
-    assert time.monotonic() - started < 3
-    started = time.monotonic()
+    restarts = student.restarts
     with pytest.raises(errors.StudentTimeout, match="not run again"):
         student.call("hangs", 1.0)
-    assert time.monotonic() - started < 0.5
+    assert student.restarts == restarts  # refused here: no worker was started to run it
     assert student.call("double", 1.0).value == 2.0  # a new worker took over
 
 
