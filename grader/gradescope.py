@@ -72,9 +72,9 @@ import sys
 import grader
 from grader.release import assignments_root
 suites = assignments_root() / {assignment!r} / "grading"
-if not (suites / "rubric.toml").is_file():
-    sys.exit(f"activation-grader was installed without {{suites}}/rubric.toml: "
-             "check [tool.setuptools.package-data] in pyproject.toml")
+if not (suites.parent / "assignment.toml").is_file() or not list(suites.glob("test_*.py")):
+    sys.exit(f"activation-grader was installed without the manifest or the hidden suites "
+             f"of {{suites.parent}}: check [tool.setuptools.package-data] in pyproject.toml")
 print("activation-grader", grader.__version__, "with the hidden suites in", suites)
 PY
 """
@@ -189,8 +189,9 @@ def build_bundle(out: Path, *, assignment: str = "activations",
     if out.suffix != ".zip":
         raise UsageError(f"Expected a .zip file name but got out={str(out)!r}")
     source = source or source_root()
-    needed = Path("assignments", assignment, "grading", "rubric.toml")
-    if not (source / needed).is_file():
+    needed = Path("assignments", assignment, "assignment.toml")
+    if not (source / needed).is_file() or not list((source / needed.parent).glob(
+            "grading/test_*.py")):
         raise UsageError(f"Expected an assignment with hidden suites but got "
                          f"assignment={assignment!r} (no {needed.as_posix()} in {source})")
     folder = f"vendor/activation-grader-{__version__}"
@@ -266,7 +267,7 @@ def run(root: Path, *, assignment: str = "activations", sandbox: str = "auto") -
     print(f"activation-grader {__version__} from {Path(grader.__file__).parent}, "
           f"assignment {assignment}, sandbox {layer}", flush=True)
     folder = find_submission(root / "submission", sorted(set(rubric.files.values())))
-    submission = read(folder, sorted(set(rubric.files.values())))
+    submission = read(folder, rubric.files)
     submission.id = "submission"
     with nothing_left_running() as ended:
         entry = grade(submission, settings)

@@ -83,8 +83,12 @@ class Cell:
 # --- reading the notebook --------------------------------------------------------
 
 
-def read_notebook(path: Path, submission: Submission, *, follow_links: bool = True) -> None:
-    """Fill ``submission.files`` from the notebook at ``path`` (see the module text).
+def read_notebook(path: Path, submission: Submission,
+                  functions: Mapping[str, str] | None = None, *,
+                  follow_links: bool = True) -> None:
+    """Fill ``submission.files`` from the notebook at ``path`` (see the module text):
+    each graded function's cells go to its file (``functions``: function -> file; default:
+    the default assignment's).
 
     ``follow_links``: whether ``path`` may be a symbolic link. The file must be a
     regular file (a FIFO or a device is refused without blocking); at most
@@ -105,7 +109,7 @@ def read_notebook(path: Path, submission: Submission, *, follow_links: bool = Tr
             f"{name} is more than {NOTEBOOK_CAP} bytes; a notebook may be at most "
             f"{NOTEBOOK_CAP} bytes (clear the outputs of large plots before handing it in)")
     notebook = parse(data, name)
-    files, notes = to_files(code_cells(notebook), Settings().rubric().files, name)
+    files, notes = to_files(code_cells(notebook), functions or Settings().rubric().files, name)
     for file, text in files.items():
         if len(text) > FILE_CAP:
             raise SubmissionReadError(

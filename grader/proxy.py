@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from grader import errors
+from grader.assignment import Policy
 from grader.worker import _wire
 from grader.zygote import Zygote
 
@@ -167,9 +168,12 @@ class Student:
         call_seconds: float = 5.0,
         import_seconds: float = 10.0,
         submission_seconds: float = 120.0,
+        policy: Policy | None = None,
     ) -> None:
         """``files``: name -> bytes of the submission; ``modules``: graded function ->
-        the file that must define it (``"relu": "activations.py"``)."""
+        the file that must define it (``"relu": "activations.py"``); ``policy``: the
+        assignment's import policy (default: numpy, math and the standard library)."""
+        self.policy = policy or Policy({})
         self.files = dict(files)
         self.modules = dict(modules)
         self.zygote = zygote
@@ -193,7 +197,7 @@ class Student:
         self.worker = _Worker(self.zygote)
         buffers = list(self.files.values())
         header = {"op": "load", "files": {name: i for i, name in enumerate(self.files)},
-                  "prefault": prefault}
+                  "prefault": prefault, "allowed": self.policy.wire()}
         reply, _ = self._request(header, buffers, self.import_seconds, what="loading your files")
         if not reply.get("ok"):
             raise errors.WorkerCrashed(f"your files could not be loaded: {reply.get('error')}")
@@ -252,7 +256,7 @@ class Student:
             return errors.ImportFailed(str(exc), status="timeout")
         except errors.WorkerCrashed as exc:
             return errors.ImportFailed(str(exc))
-        return _import_failure(filename, reply)
+        return _import_failure(filename, reply, self.policy)
 
     def close(self) -> None:
         if self.worker is not None and self.worker.alive:
@@ -305,7 +309,8 @@ class Student:
                 f"{exc} (not run again after this timeout)")
             raise
         SWEEP.took(sum(map(len, reply_buffers)))
-        call = _call_result(function, self.modules[function], reply, reply_buffers)
+        call = _call_result(function, self.modules[function], reply, reply_buffers,
+                            self.policy)
         return dataclasses.replace(call, peak_bytes=peak) if memory else call
 
     def _call_alone(self, module: str, header: dict[str, Any], buffers: list[bytes], cap: int,
@@ -362,12 +367,14 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeError | None:
+def _import_failure(filename: str, reply: dict[str, Any],
+                    policy: Policy) -> errors.StudentCodeError | None:
     if reply.get("ok"):
         return None
     if "not_allowed" in reply:
         return errors.NotAllowed(
-            f"{filename} uses {reply['not_allowed']} while it is imported: {_POLICY_TEXT}")
+            f"{filename} uses {reply['not_allowed']} while it is imported: "
+            f"{policy.describe()}")
     raised = reply.get("raised") or {}
     if not isinstance(raised, dict):
         raised = {}
@@ -382,12 +389,6 @@ def _import_failure(filename: str, reply: dict[str, Any]) -> errors.StudentCodeE
     return errors.ImportFailed(f"{filename} could not be imported: {text}")
 
 
-_POLICY_TEXT = (
-    "graded code may use numpy, math and scipy.special.erf/erfc/ndtr only; "
-    "library implementations of the functions you are asked to write are not allowed"
-)
-
-
 def _describe_raised(raised: Mapping[str, Any]) -> str:
     text = f"{str(raised.get('type', 'Exception'))[:100]}: {str(raised.get('message', ''))[:500]}"
     where = raised.get("where") or []
@@ -400,12 +401,12 @@ def _describe_raised(raised: Mapping[str, Any]) -> str:
 
 
 def _call_result(function: str, filename: str, reply: dict[str, Any],
-                 buffers: list[bytearray]) -> Call:
+                 buffers: list[bytearray], policy: Policy) -> Call:
     if reply.get("missing"):
         raise errors.MissingFunction(f"{function} is not defined in {filename}")
     if "not_allowed" in reply:
         raise errors.NotAllowed(
-            f"{function} uses {str(reply['not_allowed'])[:200]}: {_POLICY_TEXT}")
+            f"{function} uses {str(reply['not_allowed'])[:200]}: {policy.describe()}")
     if "raised" in reply:
         raised = reply["raised"] if isinstance(reply["raised"], dict) else {}
         type_name = str(raised.get("type", "Exception"))[:100]

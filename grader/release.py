@@ -17,6 +17,13 @@ import shutil
 import sys
 from pathlib import Path, PurePosixPath
 
+from grader.assignment import (  # noqa: F401 - assignment_dir and friends: re-exported
+    MANIFEST,
+    Assignment,
+    assignment_dir,
+    assignments_root,
+    available_assignments,
+)
 from grader.errors import GraderError, UsageError
 
 if sys.version_info >= (3, 11):
@@ -24,38 +31,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-MANIFEST = "assignment.toml"
 NEVER_SHIPPED = frozenset({"grading", "examples"})
 CACHES = frozenset({"__pycache__", ".pytest_cache", ".ipynb_checkpoints"})
-
-
-def assignments_root() -> Path:
-    """The folder that holds one sub-folder per assignment.
-
-    It sits next to the ``grader`` package: in the source tree for an editable
-    install, in site-packages when the assignments are installed as package data.
-    """
-    return Path(__file__).resolve().parents[1] / "assignments"
-
-
-def available_assignments(root: Path | None = None) -> list[str]:
-    """Names of the assignments under ``root`` (those with a manifest), sorted."""
-    root = assignments_root() if root is None else root
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / MANIFEST).is_file())
-
-
-def assignment_dir(name: str, root: Path | None = None) -> Path:
-    """The folder of assignment ``name``; a clear error if there is none."""
-    root = assignments_root() if root is None else root
-    if name in available_assignments(root):
-        return root / name
-    known = ", ".join(available_assignments(root)) or "none"
-    raise UsageError(
-        f"Expected the name of an assignment but got assignment={name!r} "
-        f"(available in {root}: {known})"
-    )
 
 
 def manifest_files(folder: Path) -> list[PurePosixPath]:
@@ -118,7 +95,7 @@ def release(assignment: str, out_dir: Path, *, root: Path | None = None) -> list
     files (inside ``out_dir``), sorted. ``root`` is the folder holding the
     assignments (default: :func:`assignments_root`).
     """
-    folder = assignment_dir(assignment, root)
+    folder = Assignment.load(assignment, root).folder  # a clear error if inconsistent
     files = manifest_files(folder)  # validate everything before writing anything
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):

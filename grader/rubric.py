@@ -1,4 +1,5 @@
-"""Points: the assignment's ``rubric.toml``, and the scoring of outcomes against it.
+"""Points: the ``[checks]`` and ``[functions]`` of the assignment's manifest
+(``assignment.toml``), and the scoring of outcomes against it.
 
 The rubric gives, per graded function, the file that must define it and the
 points of each kind of check; and, per kind of check, the title shown to
@@ -32,21 +33,46 @@ class Rubric:
 
     @classmethod
     def load(cls, path: Path) -> Rubric:
+        """The rubric of a manifest file (``assignment.toml``)."""
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise RubricError(f"cannot read the rubric {path}: {exc}") from None
-        titles = {str(k): str(v["title"]) for k, v in data.get("checks", {}).items()}
+        return cls.from_data(data, str(data.get("name", path.parent.name)), f"in {path}")
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], assignment: str, where: str) -> Rubric:
+        """The rubric of a parsed manifest: its ``[checks]`` and ``[functions.NAME]``."""
+        checks, functions = data.get("checks", {}), data.get("functions", {})
+        if not isinstance(checks, dict) or not isinstance(functions, dict):
+            raise RubricError(f"Expected tables [checks] and [functions.NAME] {where}")
+        titles: dict[str, str] = {}
+        for kind, entry in checks.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+                raise RubricError(f'Expected {{ title = "..." }} but got checks.{kind}='
+                                  f"{entry!r} {where}")
+            titles[str(kind)] = entry["title"]
         files: dict[str, str] = {}
         points: dict[tuple[str, str], float] = {}
-        for function, entry in data.get("functions", {}).items():
-            files[function] = str(entry["file"])
-            for check, value in entry.get("points", {}).items():
+        for function, entry in functions.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+                raise RubricError(f'Expected {{ file = "...", points = {{ ... }} }} for '
+                                  f"[functions.{function}] but got {entry!r} {where}")
+            files[function] = entry["file"]
+            table = entry.get("points", {})
+            if not isinstance(table, dict):
+                raise RubricError(f"Expected a table of points but got functions.{function}"
+                                  f".points={table!r} {where}")
+            for check, value in table.items():
                 if check not in titles:
-                    raise RubricError(f"{path}: {function} has points for check {check!r}, "
-                                      f"which has no entry under [checks]")
+                    raise RubricError(f"{function} has points for check {check!r}, which has "
+                                      f"no entry under [checks] {where}")
+                if (not isinstance(value, (int, float)) or isinstance(value, bool)
+                        or not value > 0 or value == float("inf")):
+                    raise RubricError(f"Expected a positive number of points but got "
+                                      f"functions.{function}.points.{check}={value!r} {where}")
                 points[(function, check)] = float(value)
-        return cls(str(data.get("assignment", path.parent.parent.name)), titles, files, points)
+        return cls(assignment, titles, files, points)
 
     @property
     def functions(self) -> list[str]:

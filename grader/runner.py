@@ -45,6 +45,7 @@ def warm_up(settings: Settings) -> None:
     processes forked afterwards start with all of it ready; pytest finds the modules
     already imported and collects them as they are."""
     grading = settings.grading
+    _use_suites(grading)
     if grading in _warm:
         return
     if str(grading) not in sys.path:
@@ -66,11 +67,28 @@ def warm_up(settings: Settings) -> None:
     _warm.add(grading)
 
 
+def _use_suites(grading: Path) -> None:
+    """Forget the hidden suites of any other assignment this process imported: theirs
+    and these share module names (``registry``, ``test_*``), and pytest must import
+    these."""
+    for other in [folder for folder in _warm if folder != grading]:
+        for name, module in list(sys.modules.items()):
+            path = getattr(module, "__file__", None)
+            if path and Path(path).parent == other:
+                del sys.modules[name]
+        while str(other) in sys.path:
+            sys.path.remove(str(other))
+        _warm.discard(other)
+
+
 def grade_each(submissions: Iterable[Submission], settings: Settings,
                deliver: Callable[[dict[str, Any]], None]) -> None:
     """Grade submissions one after another in one pytest session (configuration and
     collection of the hidden suites paid once); ``deliver`` each entry when done."""
-    rubric = settings.rubric()
+    assignment = settings.load()
+    rubric, policy = assignment.rubric, assignment.policy
+    _use_suites(assignment.suites)
+    _warm.add(assignment.suites)  # what pytest imports now: forgotten before another's
     layer, limits = settings.sandbox, settings.limits
     shared_zygote(layer, limits)  # it imports numpy and scipy while pytest collects the suites
 
@@ -82,7 +100,7 @@ def grade_each(submissions: Iterable[Submission], settings: Settings,
             student = Student(submission.files, rubric.files, shared_zygote(layer, limits),
                               call_seconds=limits.call_seconds,
                               import_seconds=2 * limits.call_seconds,
-                              submission_seconds=limits.submission_seconds)
+                              submission_seconds=limits.submission_seconds, policy=policy)
             yield student, partial(_deliver_outcomes, submission, rubric, deliver)
 
     plugin = GradingPlugin(lambda f, c: (f, c) in rubric.points, passes())

@@ -36,7 +36,7 @@ import errno
 import os
 import stat
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -84,12 +84,24 @@ def one_line(text: str, limit: int = 300) -> str:
 # --- finding submissions -------------------------------------------------------------
 
 
-def discover(paths: Iterable[Path], student_files: Iterable[str]) -> list[Submission]:
+Layout = tuple[str, ...] | Mapping[str, str]
+
+
+def _files(layout: Layout) -> tuple[str, ...]:
+    """The student files of a layout: a tuple of them, or graded function -> file."""
+    return tuple(dict.fromkeys(layout.values())) if isinstance(layout, Mapping) else layout
+
+
+def discover(paths: Iterable[Path], student_files: Iterable[str] | Mapping[str, str]
+             ) -> list[Submission]:
     """One Submission per submission found under ``paths`` (SPEC section 3).
 
-    A path named here is followed if it is a symbolic link (a person chose it); the
-    entries of a class folder never are."""
-    student_files = tuple(student_files)
+    ``student_files``: the files a submission holds, or (for notebooks, whose cells must
+    be shared out to them) the assignment's graded function -> file. A path named here is
+    followed if it is a symbolic link (a person chose it); the entries of a class folder
+    never are."""
+    student_files = student_files if isinstance(student_files, Mapping) \
+        else tuple(student_files)
     found: list[Submission] = []
     for path in map(Path, paths):
         try:
@@ -100,7 +112,7 @@ def discover(paths: Iterable[Path], student_files: Iterable[str]) -> list[Submis
     return found
 
 
-def _discover(path: Path, student_files: tuple[str, ...]) -> list[Submission]:
+def _discover(path: Path, student_files: Layout) -> list[Submission]:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -111,11 +123,11 @@ def _discover(path: Path, student_files: tuple[str, ...]) -> list[Submission]:
     return [read(path, student_files)]
 
 
-def _is_submission_dir(path: Path, student_files: tuple[str, ...]) -> bool:
-    return any(os.path.isfile(path / name) for name in student_files)
+def _is_submission_dir(path: Path, student_files: Layout) -> bool:
+    return any(os.path.isfile(path / name) for name in _files(student_files))
 
 
-def _class_folder(folder: Path, student_files: tuple[str, ...]) -> list[Submission]:
+def _class_folder(folder: Path, student_files: Layout) -> list[Submission]:
     """The submissions in a class folder: its sub-folders, zips and notebooks.
 
     An entry that is a symbolic link is an error entry, never followed: it could
@@ -141,7 +153,7 @@ def _class_folder(folder: Path, student_files: tuple[str, ...]) -> list[Submissi
             found.append(read(path, student_files, follow_links=False))
     if not found:
         found.append(Submission(_id_of(folder, True), folder, error=(
-            f"{one_line(str(folder))} holds none of {', '.join(student_files)} and no "
+            f"{one_line(str(folder))} holds none of {', '.join(_files(student_files))} and no "
             "sub-folders, zips or notebooks to grade")))
     return found
 
@@ -179,13 +191,14 @@ def _failure(path: Path, exc: BaseException) -> str:
 # --- reading one submission ----------------------------------------------------------
 
 
-def read(path: Path, student_files: Iterable[str], *, follow_links: bool = True
-         ) -> Submission:
+def read(path: Path, student_files: Iterable[str] | Mapping[str, str], *,
+         follow_links: bool = True) -> Submission:
     """Read one submission: a folder, a .zip of one, or a notebook.
 
     ``follow_links``: whether ``path`` itself may be a symbolic link (a path a person
     named); links inside the submission are never followed. Never raises."""
-    path, student_files = Path(path), tuple(student_files)
+    functions = student_files if isinstance(student_files, Mapping) else None
+    path, student_files = Path(path), _files(functions or tuple(student_files))
     try:
         info = os.stat(path) if follow_links else os.lstat(path)
     except OSError as exc:
@@ -205,7 +218,7 @@ def read(path: Path, student_files: Iterable[str], *, follow_links: bool = True
         elif path.name.endswith(".ipynb"):
             from grader.notebook import read_notebook
 
-            read_notebook(path, submission, follow_links=follow_links)
+            read_notebook(path, submission, functions, follow_links=follow_links)
         else:
             submission.error = (f"{name} is not a submission: expected a folder, a .zip "
                                 "or a .ipynb notebook")

@@ -41,8 +41,11 @@ def plan(args: argparse.Namespace) -> Plan:
     here, before a cluster starts)."""
     limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
                     memory_bytes=args.memory << 20)
-    rubric = Settings(assignment=args.assignment).rubric()
-    submissions = discover(args.paths, sorted(set(rubric.files.values())))
+    assignment = Settings(assignment=args.assignment).load()  # a clear error if inconsistent
+    if args.assignment != assignment.name:  # a folder's path: absolute for every process
+        args.assignment = str(assignment.folder)
+    rubric = assignment.rubric
+    submissions = discover(args.paths, rubric.files)
     if not submissions:
         raise UsageError("found no submissions to grade")
     if args.gradescope and len(submissions) != 1:

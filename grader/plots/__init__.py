@@ -83,19 +83,21 @@ def collect_plot_data(submission: Any, settings: Any, entry: Mapping[str, Any], 
     """
     if entry.get("status") != "graded" or getattr(submission, "error", ""):
         return {}
-    registry = load_registry(settings.grading / "registry.py")
+    assignment = settings.load()
+    registry = load_registry(assignment.registry)
     records = getattr(registry, "RECORDS", {})
     wanted = functions_to_plot(entry, records)
     if not wanted:
         return {}
-    rubric = settings.rubric()
+    rubric = assignment.rubric
     limits = settings.limits
     out: dict[str, dict[str, list[Any]]] = {}
     with _zygote(zygote, settings) as running, Student(
             submission.files, rubric.files, running,
             call_seconds=min(limits.call_seconds, CALL_SECONDS),
             import_seconds=min(2 * limits.call_seconds, 2 * CALL_SECONDS),
-            submission_seconds=min(limits.submission_seconds, BUDGET_SECONDS)) as student:
+            submission_seconds=min(limits.submission_seconds, BUDGET_SECONDS),
+            policy=assignment.policy) as student:
         for function, checks in wanted.items():
             record = records[function]
             collect = COLLECTORS[type(record).__name__]

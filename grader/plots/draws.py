@@ -14,8 +14,8 @@ from grader.checks import describe_returned, fmt
 from grader.plots.calls import MAX_PARAMS, NoPlot, call_text, registry_seed, values
 from grader.proxy import Student, as_array
 from grader.worker._wire import Rng
-from reference.activations import ndtr
 
+_ERF = np.frompyfunc(math.erf, 1, 1)  # the normal CDF of a figure: exact enough, no scipy
 FAN_IN, FAN_OUT = 400, 250  # the shape the hidden suites draw too
 BATCH = 64  # batch size of the detector plot (its network has 300 samples)
 
@@ -79,7 +79,7 @@ def ks_distance(w: np.ndarray, family: str, std: float) -> float:
     if family == "zeros" or std <= 0:
         return float(np.mean(sample != 0))
     if family == "normal":
-        cdf = ndtr(sample / std)
+        cdf = 0.5 * (1.0 + np.asarray(_ERF(sample / (std * math.sqrt(2.0))), np.float64))
     else:
         a = math.sqrt(3) * std
         cdf = np.clip((sample + a) / (2 * a), 0.0, 1.0)

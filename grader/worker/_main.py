@@ -35,7 +35,7 @@ sys.dont_write_bytecode = True
 import numpy as np  # noqa: E402
 
 try:
-    import scipy.special  # noqa: E402,F401  (preloaded: graded code may use erf/erfc/ndtr)
+    import scipy.special  # noqa: E402,F401  (preloaded: an assignment may allow names of it)
 except ImportError:
     pass
 
@@ -325,6 +325,7 @@ class Worker:
     def op_load(self, header: dict, buffers: list, out: list) -> dict:
         if header.get("prefault"):
             _prefault()
+        _policy.allow(header.get("allowed"))
         self.root = tempfile.mkdtemp(prefix="submission-")
         for name, index in header["files"].items():
             parts = name.split("/")

@@ -1,9 +1,11 @@
 """Import policy inside the worker: which libraries graded code may use.
 
-Allowed: the standard library, numpy, the student's own files, and from scipy only
-``scipy.special.erf``, ``erfc`` and ``ndtr`` (the assignment's GELU needs the normal
-CDF). Anything else -- ``scipy.special.expit``, ``scipy.special.softmax``,
-``torch``, ``jax``, ``tensorflow`` -- imports fine but is a stand-in whose use
+Allowed: the standard library, numpy, the student's own files, and from scipy only the
+names of ``scipy.special`` the assignment's manifest allows (the activations assignment
+allows ``erf``, ``erfc`` and ``ndtr``: its GELU needs the normal CDF; the trusted side
+sends the list with the submission's files, see :func:`allow`). Anything else --
+``scipy.special.expit``, ``scipy.special.softmax``, ``torch``, ``jax``, ``tensorflow`` --
+imports fine but is a stand-in whose use
 raises :class:`NotAllowedError`. So a file that merely imports a forbidden library
 still loads, and only the functions that actually *use* it lose their points, each
 told exactly which name it used.
@@ -28,7 +30,7 @@ import sys
 import types
 from typing import Any
 
-SCIPY_SPECIAL_ALLOWED = ("erf", "erfc", "ndtr")
+_SPECIAL: dict[str, Any] = {}  # the stand-in scipy.special and the real one, once installed
 
 
 class _Context:
@@ -187,9 +189,8 @@ def install() -> _Finder:
     scipy.__path__ = []
     special = _ForbiddenModule("scipy.special")
     special.__path__ = []
-    special.__all__ = list(SCIPY_SPECIAL_ALLOWED)  # type: ignore[attr-defined]
-    for name in SCIPY_SPECIAL_ALLOWED:
-        setattr(special, name, getattr(real_special, name))
+    special.__all__ = []  # type: ignore[attr-defined]
+    _SPECIAL.update(stand_in=special, real=real_special)
     CONTEXT.real = {f"scipy.special.{name}": getattr(real_special, name)
                     for name in dir(real_special) if not name.startswith("_")
                     and callable(getattr(real_special, name, None))}
@@ -197,3 +198,18 @@ def install() -> _Finder:
     sys.modules["scipy"] = scipy
     sys.modules["scipy.special"] = special
     return finder
+
+
+def allow(allowed: object) -> None:
+    """Let graded code use the names the assignment allows: ``{"scipy.special": [names]}``
+    (names the real module lacks, or of any other library, are ignored). Called once per
+    worker, before the submission's files are imported."""
+    special, real = _SPECIAL.get("stand_in"), _SPECIAL.get("real")
+    if special is None or not isinstance(allowed, dict):
+        return
+    names = allowed.get("scipy.special")
+    names = [n for n in names if isinstance(n, str) and not n.startswith("_")
+             and callable(getattr(real, n, None))] if isinstance(names, list) else []
+    for name in names:
+        setattr(special, name, getattr(real, name))
+    special.__all__ = names  # type: ignore[attr-defined]

@@ -142,7 +142,7 @@ def test_the_bundle_has_the_scripts_at_its_root_and_the_source_with_the_suites(
         assert f'pip" install --quiet "$ROOT/source/{source}"' in setup
     shipped = {n.removeprefix(f"{source}/") for n in names if n.startswith(f"{source}/")}
     for needed in ("pyproject.toml", "README.md", "grader/gradescope.py",
-                   "reference/activations.py", "assignments/activations/grading/rubric.toml",
+                   "reference/activations.py", "assignments/activations/assignment.toml",
                    "assignments/activations/grading/registry.py",
                    "assignments/activations/grading/test_elementwise.py"):
         assert needed in shipped

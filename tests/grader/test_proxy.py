@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import re
-import time
 import weakref
 
 import numpy as np
 import pytest
 
 from grader import errors
+from grader.assignment import Policy
 from grader.proxy import RESULT_CAP, RESULT_FLOOR, SWEEP, Student, result_cap
 from grader.worker._wire import Other, Rng
 from grader.zygote import Zygote
@@ -88,6 +88,9 @@ FUNCTIONS = ["double", "in_place", "naive_sigmoid", "looped", "hangs", "exits", 
              "uses_erf", "uses_torch", "swallows", "not_callable", "absent"]
 
 
+ERF = Policy({"scipy.special": ("erf",)})
+
+
 @pytest.fixture(scope="module")
 def zygote():
     with Zygote() as z:
@@ -98,7 +101,7 @@ def zygote():
 def student(zygote):
     modules = {name: "code.py" for name in FUNCTIONS}
     modules["elsewhere"] = "missing.py"
-    with Student({"code.py": CODE}, modules, zygote, call_seconds=1.0) as s:
+    with Student({"code.py": CODE}, modules, zygote, call_seconds=1.0, policy=ERF) as s:
         yield s
 
 
@@ -195,6 +198,18 @@ def test_library_implementations_are_not_allowed_but_erf_is(student) -> None:
     with pytest.raises(errors.NotAllowed, match="scipy.special.softmax"):
         student.call("swallows", 1.0)  # `except Exception` does not hide it
     assert abs(float(student.call("uses_erf", 1.0).value) - 0.8427007929497149) < 1e-15
+
+
+def test_only_the_names_the_assignment_allows_are_allowed(zygote) -> None:
+    modules = {name: "code.py" for name in FUNCTIONS}
+    with Student({"code.py": CODE}, modules, zygote, policy=Policy({})) as student:
+        with pytest.raises(errors.NotAllowed, match=r"uses scipy.special.erf: graded code may "
+                                                    r"use numpy and math only"):
+            student.call("uses_erf", 1.0)
+    strict = Policy({"scipy.special": ("ndtr", "no_such_name", "_private")})
+    with Student({"code.py": CODE}, modules, zygote, policy=strict) as student:
+        with pytest.raises(errors.NotAllowed, match=r"numpy, math and scipy.special.ndtr/"):
+            student.call("uses_erf", 1.0)
 
 
 def test_import_errors_are_remembered_per_file(zygote) -> None:

@@ -53,8 +53,17 @@ def make_assignment(root: Path, manifest: str, files: list[str], name: str = "de
     for file in files:
         (folder / file).parent.mkdir(parents=True, exist_ok=True)
         (folder / file).write_text(f"# {file}\n", encoding="utf-8")
-    (folder / "assignment.toml").write_text(manifest, encoding="utf-8")
+    (folder / "assignment.toml").write_text(manifest + GRADED, encoding="utf-8")
+    if "a.py" in files:  # the stub of the one graded function, and a hidden suite
+        (folder / "a.py").write_text("def f(x):\n    raise NotImplementedError\n")
+        (folder / "grading").mkdir(exist_ok=True)
+        (folder / "grading" / "test_f.py").write_text("def test_f():\n    pass\n")
     return folder
+
+
+GRADED = '\n[checks]\nvalues = { title = "values" }\n[functions.f]\nfile = "a.py"\n' \
+         'points = { values = 100 }\n'
+
 
 
 # ---------------------------------------------------------------- the real bundle

@@ -6,7 +6,7 @@ attack suite fills in the @NAME@ placeholders (paths and ports of the test's own
 canaries) before grading it.
 
 It reads the grading folder by absolute path, walks / and the grader's
-checkout looking for test_elementwise.py and rubric.toml, and raises with
+checkout looking for test_elementwise.py and assignment.toml, and raises with
 whatever it read: an exception's message is shown in the feedback. Landlock
 refuses to open or list anything outside the interpreter, numpy and the
 worker's folder; under bubblewrap those files are not in the sandbox.
@@ -49,9 +49,10 @@ def mish(x):
 
 def _search():
     loot, notes = [], []
-    wanted = ["test_elementwise.py", "rubric.toml", "registry.py"]
+    wanted = ["test_elementwise.py", "assignment.toml", "registry.py"]
     for path in [os.path.join(GRADING, name) for name in wanted] + \
-            [os.path.join(REPO, "reference", "activations.py")]:
+            [os.path.join(os.path.dirname(GRADING), "assignment.toml"),
+             os.path.join(REPO, "reference", "activations.py")]:
         try:
             with open(path) as handle:
                 loot.append(handle.read(400))

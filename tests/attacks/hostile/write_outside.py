@@ -62,7 +62,8 @@ def he_normal(fan_in, fan_out, rng):
             notes.append(f"escaped: wrote {path}")
         except OSError as exc:
             notes.append(f"{path}: {exc}")
-    for path in (os.path.join(GRADING, "rubric.toml"), os.path.join(GRADING, "test_elementwise.py")):
+    for path in (os.path.join(os.path.dirname(GRADING), "assignment.toml"),
+                 os.path.join(GRADING, "test_elementwise.py")):
         try:  # opened for appending, nothing written: is it writable at all?
             os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
             notes.append(f"escaped: could open {path} for writing")
