@@ -38,7 +38,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                     "test cells included); then run `nbgrader generate_assignment "
                     "ASSIGNMENT` in COURSE_DIR.")
     init.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
-    init.add_argument("--assignment", default="activations", help="(default: activations)")
+    init.add_argument("--assignment", default="activations", metavar="NAME_OR_PATH",
+                      help="a packaged assignment's name or the folder of an assignment "
+                           "(one `grader new` wrote, say); ASSIGNMENT above is the name in its "
+                           "assignment.toml (default: activations)")
     init.add_argument("--force", action="store_true",
                       help="overwrite nbgrader_config.py and the source notebook")
 
@@ -51,7 +54,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         epilog="exit codes: 0 all autograded, 1 some submission could not be autograded, "
                "2 bad arguments, 3 grader failure")
     autograde.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
-    autograde.add_argument("--assignment", default="activations", help="(default: activations)")
+    autograde.add_argument("--assignment", default="activations", metavar="NAME_OR_PATH",
+                           help="a packaged assignment's name or an assignment's folder, as "
+                                "given to `grader nbgrader init` (default: activations)")
     autograde.add_argument("--student", action="append", default=[], metavar="ID",
                            help="grade only this student (repeatable)")
     autograde.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
@@ -84,8 +89,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"grader nbgrader needs {exc.name}: {INSTALL}") from None
     if args.nbgrader_command == "init":
         written = init_course(args.course_dir, args.assignment, force=args.force)
+        name = written[-1].parent.name  # source/<name>/<name>.ipynb
         print(f"wrote {', '.join(str(p) for p in written)}\nnext: cd {args.course_dir} && "
-              f"nbgrader generate_assignment {args.assignment}")
+              f"nbgrader generate_assignment {name}")
         return EXIT_OK
     return _autograde(args, autograde_course)
 
@@ -103,12 +109,13 @@ def _autograde(args: argparse.Namespace, autograde_course: Any) -> int:
     layer = choose(wanted)
     settings = Settings(assignment=args.assignment, sandbox=layer,
                         limits=Limits(call_seconds=args.call_timeout))
+    name = settings.load().name  # nbgrader knows the assignment by its manifest's name
     with nothing_left_running():
-        outcomes = autograde_course(args.course_dir, args.assignment, students=args.student,
+        outcomes = autograde_course(args.course_dir, name, students=args.student,
                                     settings=settings, jobs=args.jobs)
     if args.json:
         entries = [o.entry for o in outcomes if o.entry is not None]
-        report.write_atomic(args.json, report.to_json(report.document(args.assignment, entries)))
+        report.write_atomic(args.json, report.to_json(report.document(name, entries)))
     if not args.quiet:
         width = max(8, *(len(report.printable(o.student)) for o in outcomes))
         print(f"{'student':<{width}}  {'score':>15}")

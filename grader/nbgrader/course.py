@@ -1,14 +1,16 @@
 """``grader nbgrader init``: a ready nbgrader course for an assignment.
 
 The course folder gets an ``nbgrader_config.py`` and the source notebook
-``source/<assignment>/<assignment>.ipynb``, built with nbformat from the
-assignment's template (:mod:`grader.nbgrader.templates`):
+``source/<name>/<name>.ipynb`` (``name`` from the assignment's manifest), built with
+nbformat from the assignment's template (its ``notebook.py``, made of the parts of
+:mod:`grader.nbgrader.templates` and filtered by the manifest):
 
 * each answer cell is the stub's signature and docstring plus the reference body
   between ``### BEGIN SOLUTION`` / ``### END SOLUTION``
   (:mod:`grader.nbgrader.solutions`);
-* each graded function gets one locked test cell worth the rubric's points for
-  that function, which calls :func:`grader.nbgrader.cell.grade_function`;
+* each graded function gets one locked test cell worth the manifest's points for
+  that function, which calls :func:`grader.nbgrader.cell.grade_function` (naming the
+  assignment unless it is the packaged ``activations``: a folder by its absolute path);
 * the set-up cell holds the stubs' imports and constants; pictures are read-only,
   never graded cells.
 
@@ -18,6 +20,7 @@ hidden test (the hidden suites stay with the grader), so students may see them.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,6 +29,7 @@ from typing import Any
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
+from grader.assignment import Assignment, assignments_root
 from grader.errors import GraderError, UsageError
 from grader.nbgrader import templates
 from grader.nbgrader.solutions import References, answer_source, stub_header, stub_module_code
@@ -48,20 +52,24 @@ TEST_CELL = '''\
 # Autograded test of {function} ({points:g} points). The course's grader checks your
 # function in a separate process and prints what it found. Do not change this cell.
 from grader.nbgrader.cell import grade_function
-grade_function({function!r}, globals())'''
+grade_function({function!r}, globals(){assignment})'''
+DEFAULT = "activations"  # the assignment test cells grade when they name none
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-def init_course(course_dir: Path, assignment: str = "activations", *,
+def init_course(course_dir: Path, assignment: str | Path = DEFAULT, *,
                 force: bool = False) -> list[Path]:
     """Write ``nbgrader_config.py`` and the source notebook into ``course_dir``.
 
-    Refuses to overwrite either unless ``force``. Returns the files written.
+    ``assignment`` is a packaged assignment's name or an assignment folder's path; the
+    notebook is ``source/<name>/<name>.ipynb`` with the manifest's ``name``. Refuses to
+    overwrite either file unless ``force``. Returns the files written.
     """
     course_dir = Path(course_dir)
+    name = Assignment.load(assignment).name
     config = course_dir / "nbgrader_config.py"
-    notebook_path = course_dir / "source" / assignment / f"{assignment}.ipynb"
+    notebook_path = course_dir / "source" / name / f"{name}.ipynb"
     existing = [p for p in (config, notebook_path) if p.exists()]
     if existing and not force:
         raise UsageError(f"Expected a new course folder but {existing[0]} exists already "
@@ -73,20 +81,28 @@ def init_course(course_dir: Path, assignment: str = "activations", *,
     return [config, notebook_path]
 
 
-def build_notebook(assignment: str = "activations", root: Path | None = None) -> NotebookNode:
-    """The nbgrader source notebook of ``assignment`` (with solutions)."""
-    settings = Settings(assignment=assignment, root=root)
-    rubric = settings.rubric()
-    template = templates.load(assignment)
-    parts: Sequence[templates.Part] = template.PARTS
-    _check_covers(parts, rubric)
-    stubs = {file: (settings.folder / file).read_text(encoding="utf-8")
+def build_notebook(assignment: str | Path = DEFAULT, root: Path | None = None) -> NotebookNode:
+    """The nbgrader source notebook of ``assignment`` (a name or a folder; with solutions).
+
+    Its template is the assignment's ``notebook.py`` filtered by the manifest
+    (:func:`grader.nbgrader.templates.select`); an assignment without one gets a title,
+    the set-up cell and one plain answer per graded function."""
+    settings = Settings(assignment=str(assignment), root=root)
+    loaded = settings.load()
+    rubric = loaded.rubric
+    stubs = {file: (loaded.folder / file).read_text(encoding="utf-8")
              for file in dict.fromkeys(rubric.files.values())}
+    reference_files = _reference_files(rubric)
+    parts = templates.select(_template_parts(loaded), rubric.functions, rubric.files,
+                             _catalogue(reference_files))
+    _check_covers(parts, rubric)
     setup, given = _setup_code(stubs, rubric)
-    references = References(_reference_files(rubric), given, rubric.files)
+    references = References(reference_files, given, rubric.files)
+    test_cell_assignment = _named_in_test_cells(loaded, root)
     cells: list[NotebookNode] = []
     for number, part in enumerate(parts):
-        cells.extend(_cells(part, number, rubric, stubs, setup, references))
+        cells.extend(_cells(part, number, rubric, stubs, setup, references,
+                            test_cell_assignment))
     for index, cell in enumerate(cells):
         cell["id"] = cell["metadata"].get("nbgrader", {}).get("grade_id") or f"cell-{index:03d}"
     notebook = nbformat.v4.new_notebook(cells=cells, metadata={
@@ -97,7 +113,37 @@ def build_notebook(assignment: str = "activations", root: Path | None = None) ->
     return notebook
 
 
+def _template_parts(assignment: Assignment) -> Sequence[templates.Part]:
+    if not assignment.notebook_template.is_file():
+        return (templates.Markdown(f"# {assignment.title}"),
+                templates.Setup("Run this cell first: the imports and constants every answer "
+                                "may use."))
+    parts: Sequence[templates.Part] = templates.load(assignment.notebook_template).PARTS
+    return parts
+
+
+def _catalogue(reference_files: Sequence[Path]) -> set[str]:
+    """Every public function the reference's modules for the student files define."""
+    names: set[str] = set()
+    for path in reference_files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names |= {n.name for n in tree.body
+                  if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    return names
+
+
+def _named_in_test_cells(assignment: Assignment, root: Path | None) -> str:
+    """What a test cell passes as ``assignment=``: nothing for the default, a packaged
+    assignment's name, or else the folder's absolute path (a course's own assignment;
+    the kernel that runs the test cell finds it there)."""
+    packaged = (assignments_root() if root is None else root) / assignment.name
+    if packaged.resolve() == assignment.folder.resolve():
+        return "" if assignment.name == DEFAULT and root is None else assignment.name
+    return str(assignment.folder.resolve())
+
+
 def _check_covers(parts: Sequence[templates.Part], rubric: Rubric) -> None:
+    """The filtered template answers every graded function once, and nothing else."""
     answered = [p.function for p in parts if isinstance(p, templates.Answer)]
     missing = [f for f in rubric.functions if f not in answered]
     unknown = [f for f in answered if f not in rubric.files]
@@ -128,7 +174,7 @@ def _reference_files(rubric: Rubric) -> list[Path]:
 
 
 def _cells(part: templates.Part, number: int, rubric: Rubric, stubs: dict[str, str],
-           setup: str, references: References) -> Iterator[NotebookNode]:
+           setup: str, references: References, assignment: str) -> Iterator[NotebookNode]:
     if isinstance(part, templates.Markdown):
         yield nbformat.v4.new_markdown_cell(part.text.strip())
     elif isinstance(part, templates.Setup):
@@ -146,8 +192,9 @@ def _cells(part: templates.Part, number: int, rubric: Rubric, stubs: dict[str, s
                                references.solution(function, file.removesuffix(".py")))
         yield _code(source, f"answer_{function}", solution=True)
         points = rubric.function_points(function)
-        yield _code(TEST_CELL.format(function=function, points=points), f"test_{function}",
-                    grade=True, points=points)
+        named = f", assignment={assignment!r}" if assignment else ""
+        yield _code(TEST_CELL.format(function=function, points=points, assignment=named),
+                    f"test_{function}", grade=True, points=points)
 
 
 def _code(source: str, grade_id: str, *, locked: bool = False, solution: bool = False,

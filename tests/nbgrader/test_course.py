@@ -109,10 +109,57 @@ def test_init_writes_the_config_and_refuses_to_overwrite_it(tmp_path: Path) -> N
     init_course(tmp_path / "course", force=True)
 
 
-def test_a_template_that_misses_a_graded_function_is_refused() -> None:
-    parts = [p for p in templates.load("activations").PARTS
+def template_parts() -> list:
+    return list(templates.load(Settings().load().notebook_template).PARTS)
+
+
+def test_the_template_lives_with_its_assignment_and_is_loaded_by_path() -> None:
+    template = Settings().load().notebook_template
+    assert template == Settings().folder / "notebook.py"
+    assert not list((Path(templates.__file__).parent).glob("activations*.py"))
+    with pytest.raises(UsageError, match="no such file"):
+        templates.load(template.with_name("nope.py"))
+
+
+def test_the_default_notebook_is_its_whole_template_unfiltered(notebook) -> None:
+    parts = template_parts()
+    kept = templates.select(parts, RUBRIC.functions, RUBRIC.files, RUBRIC.functions)
+    assert kept == parts
+    assert [c.metadata.nbgrader.grade_id for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("picture_")] == \
+        [f"picture_{i:02d}" for i, p in enumerate(parts) if isinstance(p, templates.Plot)]
+
+
+def test_the_build_accepts_the_assignments_folder_as_well_as_its_name(notebook) -> None:
+    import nbformat
+
+    assert nbformat.writes(build_notebook(str(Settings().folder))) == nbformat.writes(notebook)
+
+
+def test_a_template_is_filtered_by_what_the_manifest_grades() -> None:
+    parts = template_parts()
+    graded = ["sigmoid", "relu", "relu_grad", "softsign"]
+    files = {"sigmoid": "activations.py", "relu": "activations.py",
+             "relu_grad": "derivatives.py", "softsign": "activations.py"}
+    kept = templates.select(parts, graded, files, RUBRIC.functions)
+    answers = [p.function for p in kept if isinstance(p, templates.Answer)]
+    # softsign has no answer in the template: a plain one after the file's last answer
+    assert answers == ["sigmoid", "relu", "softsign", "relu_grad"]
+    assert next(p for p in kept if isinstance(p, templates.Answer)
+                and p.function == "softsign").text == "### `softsign`"
+    # plots that use tanh, leaky_relu, ... are left out; those that use none stay
+    template = templates.load(Settings().load().notebook_template)
+    assert [p.code for p in kept if isinstance(p, templates.Plot)] == \
+        [template.PLOT_SETUP, template.ZIGZAG_PLOT]
+    assert [p for p in kept if isinstance(p, templates.Markdown)] == \
+        [p for p in parts if isinstance(p, templates.Markdown)]
+
+
+def test_a_template_that_answers_a_function_twice_is_refused() -> None:
+    parts = [*template_parts(), templates.Answer("relu", "again")]
+    with pytest.raises(GraderError, match=r"given twice: \['relu'\]"):
+        templates.select(parts, RUBRIC.functions, RUBRIC.files, RUBRIC.functions)
+    parts = [p for p in template_parts()
              if not (isinstance(p, templates.Answer) and p.function == "relu")]
     with pytest.raises(GraderError, match=r"no answer cell for \['relu'\]"):
         _check_covers(parts, RUBRIC)
-    with pytest.raises(UsageError, match="no module"):
-        templates.load("nope")

@@ -1,9 +1,13 @@
 """The teaching notebook of the activations assignment: explanations and pictures.
 
 Content only. The answer cells' code comes from the stubs and ``reference/``, the
-test cells' points from ``rubric.toml`` (see :mod:`grader.nbgrader.course`). Plots
+test cells' points from ``assignment.toml`` (see :mod:`grader.nbgrader.course`). Plots
 are never graded, define no functions (so the grader can tell them from answers)
 and use the student's own functions, skipping those not written yet.
+
+The template teaches the whole catalogue; a notebook shows what its manifest grades
+(``grader new`` copies this file into the assignments it composes). Answers for
+functions that are not graded are left out, and so are plots that use one.
 """
 
 from __future__ import annotations
