@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from grader.errors import CheckFailed, StudentCodeError
+from grader.results import SEVERITY, Status, worst
 
-# worst first: the status a check gets is that of its worst case (docs/results.md)
-SEVERITY = ("not_allowed", "timeout", "error", "failed", "passed")
+__all__ = ["SEVERITY", "CaseResult", "Cases", "Outcome", "Status", "feedback", "hints", "worst"]
 
 
 @dataclass
@@ -29,6 +29,7 @@ class CaseResult:
     status: str
     message: str = ""
     hint: str = ""  # the grader's hint for a failed case (also at the end of ``message``)
+    inputs: tuple[float, ...] = ()  # the inputs where its values were wrong
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Cases:
         if isinstance(exc, StudentCodeError):
             self.results.append(CaseResult(label, exc.status, exc.message))
         else:
-            self.results.append(CaseResult(label, "failed", str(exc), exc.hint))
+            self.results.append(CaseResult(label, "failed", str(exc), exc.hint, exc.inputs))
 
     @property
     def fraction(self) -> float:
@@ -58,15 +59,11 @@ class Cases:
         return sum(r.status == "passed" for r in self.results) / len(self.results)
 
     @property
-    def status(self) -> str:
-        return worst(r.status for r in self.results) if self.results else "passed"
+    def status(self) -> Status:
+        return worst(r.status for r in self.results)
 
     def failures(self) -> list[CaseResult]:
         return [r for r in self.results if r.status != "passed"]
-
-
-def worst(statuses: Iterator[str] | list[str]) -> str:
-    return min(statuses, key=SEVERITY.index, default="passed")
 
 
 @dataclass
@@ -76,10 +73,11 @@ class Outcome:
     function: str
     check: str
     fraction: float
-    status: str
+    status: Status
     messages: list[str] = field(default_factory=list)
     internal: str = ""  # traceback of a grader bug, for the instructor's log only
     hints: list[str] = field(default_factory=list)  # the grader's hint of each message
+    inputs: list[float] = field(default_factory=list)  # where the values were wrong
 
 
 def feedback(messages: Sequence[str], *, shown: int = 3, cap: int = 3000) -> str:

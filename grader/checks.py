@@ -15,6 +15,7 @@ import numpy as np
 
 from grader.errors import CheckFailed
 from grader.proxy import Call, as_array
+from grader.results import finite_inputs
 from grader.worker._wire import Other
 
 SHOWN = 3  # wrong elements listed in one message
@@ -39,12 +40,12 @@ def fmt_params(params: Mapping[str, Any]) -> str:
                      for k, v in params.items())
 
 
-def fail(message: str, hint: str | None = None) -> None:
+def fail(message: str, hint: str | None = None, inputs: tuple[float, ...] = ()) -> None:
     __tracebackhide__ = True
     text = message if not hint else f"{message}\n  hint: {hint}"
     if len(text) > MESSAGE_CAP:
         text = text[: MESSAGE_CAP - 4] + " ..."
-    raise CheckFailed(text, hint or "")
+    raise CheckFailed(text, hint or "", inputs)
 
 
 def describe_returned(value: Any) -> str:
@@ -129,7 +130,9 @@ def assert_close(
             if (bad & ~np.isfinite(a)).any():
                 lines.append(f"  ... {int((bad & ~np.isfinite(a)).sum())} returned values are "
                              "inf or nan")
-    fail("\n".join(lines), hint)
+    x = np.asarray((inputs or {}).get("x", ()))
+    named = finite_inputs(x[tuple(wrong.T)]) if x.shape == ok.shape and x.ndim else ()
+    fail("\n".join(lines), hint, named)
 
 
 def _locate(index: tuple[int, ...], inputs: Mapping[str, np.ndarray] | None) -> str:

@@ -91,8 +91,11 @@ class NotAllowed(StudentCodeError):
 
 class CheckFailed(AssertionError):
     """A check found a mistake; ``str(exc)`` is the message for the student (ending
-    with the hint, if any), ``hint`` the grader's hint alone, kept apart for reports."""
+    with the hint, if any), ``hint`` the grader's hint alone, kept apart for reports, and
+    ``inputs`` the inputs (x values) where the values were wrong, for the plots."""
 
-    def __init__(self, message: str = "", hint: str = "") -> None:
+    def __init__(self, message: str = "", hint: str = "",
+                 inputs: tuple[float, ...] = ()) -> None:
         super().__init__(message)
         self.hint = hint
+        self.inputs = inputs

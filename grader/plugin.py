@@ -49,7 +49,8 @@ class Grade:
         failures = cases.failures()
         self.outcomes.append(Outcome(function, check, cases.fraction, cases.status,
                                      [f.message for f in failures], internal,
-                                     [f.hint for f in failures]))
+                                     [f.hint for f in failures],
+                                     [x for f in failures for x in f.inputs]))
 
     def run(self, record: Any, student: Student, checks: Mapping[str, Check]) -> None:
         """Run, for ``record``, every check in ``checks`` that the rubric gives points."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.cases import Outcome, feedback, hints, worst
 from grader.errors import RubricError
+from grader.results import Status, TestRecord, finite_inputs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,9 +89,10 @@ class Rubric:
     def function_points(self, function: str) -> float:
         return round(sum(p for (f, _), p in self.points.items() if f == function), 6)
 
-    def score(self, outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
+    def score(self, outcomes: Iterable[Outcome]) -> list[TestRecord]:
         """The ``tests`` of a results entry (docs/results.md), one per (function, check), in
-        rubric order; ``hint`` holds the grader's hints apart from the ``feedback`` text."""
+        rubric order; ``hint`` holds the grader's hints apart from the ``feedback`` text,
+        and ``inputs`` the inputs its failing cases named."""
         grouped: dict[tuple[str, str], list[Outcome]] = {}
         for outcome in outcomes:
             key = (outcome.function, outcome.check)
@@ -107,18 +109,19 @@ class Rubric:
             fraction = sum(o.fraction for o in items) / len(items)
             status = worst([o.status for o in items])
             messages = [m for o in items for m in o.messages]
-            tests.append({
-                "name": self.title(function, check),
-                "function": function,
-                "check": check,
-                "score": round(points * fraction, 4),
-                "max_score": points,
-                "status": status,
-                "feedback": "" if status == "passed" else feedback(messages),
-                "hint": "" if status == "passed" else hints(messages, [
-                    h for o in items for h in _aligned(o)]),
-            })
+            passed = status is Status.PASSED
+            tests.append(TestRecord(
+                name=self.title(function, check), function=function, check=check,
+                score=round(points * fraction, 4), max_score=points, status=status,
+                feedback="" if passed else feedback(messages),
+                hint="" if passed else hints(messages, [h for o in items for h in _aligned(o)]),
+                inputs=() if passed else finite_inputs(x for o in items for x in o.inputs)))
         return tests
+
+    def failed(self, reason: str, status: Status = Status.ERROR) -> list[TestRecord]:
+        """Every test at 0 for ``reason`` (a submission that could not be graded)."""
+        return [TestRecord(self.title(f, c), f, c, 0.0, p, status, reason)
+                for (f, c), p in self.points.items()]
 
 
 def _aligned(outcome: Outcome) -> list[str]:

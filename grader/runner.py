@@ -118,7 +118,7 @@ def _deliver_outcomes(submission: Submission, rubric: Rubric,
             print(printable(f"grader: internal error grading {submission.id} "
                             f"({outcome.function} / {outcome.check}):\n{outcome.internal}",
                             newlines=True), file=sys.stderr)
-    tests = rubric.score(outcomes)
+    tests = [record.as_json() for record in rubric.score(outcomes)]
     entry = {
         "id": submission.id,
         "score": round(sum(t["score"] for t in tests), 4),
@@ -145,11 +145,7 @@ def _failed_entry(submission: Submission, rubric: Rubric, reason: str) -> dict[s
         "max_score": rubric.total,
         "status": "error",
         "feedback": reason,
-        "tests": [
-            {"name": rubric.title(f, c), "function": f, "check": c, "score": 0.0,
-             "max_score": p, "status": "error", "feedback": reason, "hint": ""}
-            for (f, c), p in rubric.points.items()
-        ],
+        "tests": [record.as_json() for record in rubric.failed(reason)],
     }
 
 

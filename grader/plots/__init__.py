@@ -33,9 +33,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+
 from grader.errors import StudentCodeError
 from grader.plots.calls import SEED, NoPlot, first_line, registry_seed
-from grader.plots.curves import collect_along_axis, collect_elementwise, mentioned_inputs
+from grader.plots.curves import collect_along_axis, collect_elementwise
 from grader.plots.draws import (
     BATCH,
     collect_detector,
@@ -45,10 +47,11 @@ from grader.plots.draws import (
 )
 from grader.proxy import Student
 from grader.report import printable
+from grader.results import Status, TestRecord, finite_inputs
 from grader.zygote import Zygote
 
 __all__ = ["BATCH", "SEED", "NoPlot", "collect_plot_data", "functions_to_plot", "ks_distance",
-           "load_registry", "mentioned_inputs", "registry_seed", "small_network"]
+           "load_registry", "registry_seed", "small_network"]
 
 # which failed checks a picture explains, by the kind of registry record
 PLOTTED = {
@@ -57,9 +60,10 @@ PLOTTED = {
     "Initializer": frozenset({"values", "scale", "mean", "distribution"}),
     "Detector": frozenset({"values", "batching"}),
 }
-# a collector: (student, record, the failed checks, registry, result, the function's
-# feedback) -> None; it appends figure specs and notes to result["figures"] and
-# result["notes"], or raises NoPlot / StudentCodeError when there is nothing to draw
+# a collector: (student, record, the failed checks, registry, result, the inputs where
+# the function's values were wrong) -> None; it appends figure specs and notes to
+# result["figures"] and result["notes"], or raises NoPlot / StudentCodeError when there
+# is nothing to draw
 COLLECTORS: dict[str, Callable[..., None]] = {
     "Elementwise": collect_elementwise,
     "AlongAxis": collect_along_axis,
@@ -103,7 +107,7 @@ def collect_plot_data(submission: Any, settings: Any, entry: Mapping[str, Any], 
             collect = COLLECTORS[type(record).__name__]
             result: dict[str, list[Any]] = {"figures": [], "notes": []}
             try:
-                collect(student, record, checks, registry, result, _feedback(entry, function))
+                collect(student, record, checks, registry, result, _inputs(entry, function))
             except (StudentCodeError, NoPlot) as exc:
                 result["notes"].append(f"No plot of {function}: {first_line(exc)}")
             except Exception as exc:  # a grader bug costs one plot, not the page
@@ -121,8 +125,8 @@ def functions_to_plot(entry: Mapping[str, Any], records: Mapping[str, Any]
 
     Only checks with status "failed" count: a function that raised, hung or used a
     library it may not use in every case produced no values to draw. A stability check
-    that failed on floating-point warnings alone (its values were right: no "wrong at"
-    in its feedback, see :func:`grader.checks.assert_close`) needs no picture either.
+    that failed on floating-point warnings alone (its values were right: its record names
+    no ``inputs``, see :func:`grader.checks.assert_close`) needs no picture either.
     """
     wanted: dict[str, set[str]] = {}
     for test in entry.get("tests", []):
@@ -131,7 +135,7 @@ def functions_to_plot(entry: Mapping[str, Any], records: Mapping[str, Any]
         check = test.get("check", "")
         if record is None or test.get("status") != "failed" or check not in PLOTTED.get(kind, ()):
             continue
-        if check == "stability" and " wrong at " not in str(test.get("feedback", "")):
+        if check == "stability" and not test.get("inputs"):
             continue
         wanted.setdefault(test["function"], set()).add(check)
     return {f: frozenset(c) for f, c in wanted.items()}
@@ -163,6 +167,9 @@ def _zygote(given: Zygote | None, settings: Any) -> Iterator[Zygote]:
         yield started
 
 
-def _feedback(entry: Mapping[str, Any], function: str) -> str:
-    return "\n".join(t.get("feedback", "") for t in entry.get("tests", [])
-                     if t.get("function") == function and t.get("status") != "passed")
+def _inputs(entry: Mapping[str, Any], function: str) -> np.ndarray:
+    """The inputs where ``function``'s failed checks found wrong values (their records'
+    ``inputs`` field: never parsed out of the feedback text)."""
+    tests = [TestRecord.from_json(t) for t in entry.get("tests", [])]
+    return np.array(finite_inputs(x for t in tests if t.function == function
+                                  and t.status is not Status.PASSED for x in t.inputs))

@@ -22,7 +22,7 @@ BATCH = 64  # batch size of the detector plot (its network has 300 samples)
 
 def collect_initializer(student: Student, record: Any, checks: frozenset[str],
                         registry: ModuleType, result: dict[str, list[Any]],
-                        feedback: str) -> None:
+                        inputs: np.ndarray) -> None:
     seed = registry_seed(registry)
     family = record.family
     worst: tuple[float, dict[str, Any], np.ndarray, float] | None = None
@@ -111,7 +111,7 @@ def small_network(seed: int) -> tuple[list[np.ndarray], list[np.ndarray], np.nda
 
 def collect_detector(student: Student, record: Any, checks: frozenset[str],
                      registry: ModuleType, result: dict[str, list[Any]],
-                     feedback: str) -> None:
+                     inputs: np.ndarray) -> None:
     network: Callable[[], Any] | None = getattr(registry, "PLOT_NETWORK", None)
     weights, biases, X = network() if network else small_network(registry_seed(registry))
     call = student.call(record.name, weights, biases, X, batch_size=BATCH)

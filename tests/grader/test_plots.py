@@ -86,13 +86,15 @@ def submission(sid: str = "student", **changes: str) -> Submission:
     return Submission(sid, Path(sid), files=student_files(**changes))
 
 
-def entry_failing(*pairs: str, status: str = "failed", feedback: str = "") -> dict:
+def entry_failing(*pairs: str, status: str = "failed", feedback: str = "",
+                  inputs: tuple[float, ...] = ()) -> dict:
     """An entry whose ``function/check`` pairs failed (grading's other tests passed)."""
     tests = []
     for pair in pairs:
         function, check = pair.split("/")
         tests.append({"name": f"{function}: {check}", "function": function, "check": check,
-                      "score": 0.0, "max_score": 1.0, "status": status, "feedback": feedback})
+                      "score": 0.0, "max_score": 1.0, "status": status, "feedback": feedback,
+                      **({"inputs": list(inputs)} if inputs else {})})
     return {"id": "student", "score": 0.0, "max_score": 100.0, "status": "graded",
             "tests": tests}
 
@@ -114,7 +116,7 @@ def collect(settings, zygote, entry, **changes):
 
 def test_a_wrong_kink_is_plotted_around_the_kink_with_the_point_marked(settings, zygote):
     entry = entry_failing("relu_grad/kink", feedback="relu_grad: at the kink x = 0.0 you "
-                          "returned 1.0, expected 0.0")
+                          "returned 1.0, expected 0.0", inputs=(0.0,))
     data = collect(settings, zygote, entry, derivatives=KINK)
     [figure] = data["relu_grad"]["figures"]
     assert figure["kind"] == "curve" and figure["xscale"] == "linear"
@@ -140,7 +142,8 @@ def test_a_derivative_is_drawn_with_the_slope_of_the_students_own_forward(settin
 
 
 def test_an_overflow_far_out_is_plotted_on_a_symmetric_log_axis(settings, zygote):
-    entry = entry_failing("softplus/stability", feedback="softplus: values wrong at 2 of 14")
+    entry = entry_failing("softplus/stability", feedback="softplus: values wrong at 2 of 14",
+                          inputs=(1000.0, 1e4))
     data = collect(settings, zygote, entry, activations=NAIVE_SOFTPLUS)
     [figure] = data["softplus"]["figures"]
     assert figure["xscale"] == "symlog" and figure["x"].max() >= 1000
@@ -154,7 +157,8 @@ def test_a_warning_alone_gets_neither_a_plot_nor_a_note(settings, zygote):
     naive = "def sigmoid(x):\n    return 1 / (1 + np.exp(-np.asarray(x, dtype=float)))\n"
     warned = entry_failing("sigmoid/stability", feedback="sigmoid: numpy signalled overflow")
     assert collect(settings, zygote, warned, activations=naive) == {}  # nothing even called
-    wrong = entry_failing("sigmoid/stability", feedback="sigmoid: values wrong at 1 of 2 inputs")
+    wrong = entry_failing("sigmoid/stability", feedback="sigmoid: values wrong at 1 of 2 inputs",
+                          inputs=(-1000.0,))
     data = collect(settings, zygote, wrong, activations=naive)  # it was not, in fact
     assert data == {"sigmoid": {"figures": [], "notes": []}}
 
@@ -201,7 +205,8 @@ def test_the_small_network_has_each_way_of_being_dead() -> None:
 
 
 def test_softmax_is_drawn_as_bars_row_by_row(settings, zygote):
-    entry = entry_failing("softmax/stability", feedback="softmax: values wrong at 10 of 16")
+    entry = entry_failing("softmax/stability", feedback="softmax: values wrong at 10 of 16",
+                          inputs=(1000.0,))
     data = collect(settings, zygote, entry, activations=NAIVE_SOFTMAX)
     [figure] = data["softmax"]["figures"]
     moderate, large = figure["rows"]
@@ -267,7 +272,12 @@ def test_collecting_twice_gives_the_same_data(settings, zygote):
                     assert np.array_equal(a[key], b[key])
 
 
-def test_the_inputs_a_message_names_are_probed_too() -> None:
-    text = ("at x = 0.0 you returned 1.0\n at x = -1e-08 (index 3) you returned 2\n"
-            "at x = 1000.0, upstream = 2.0 you returned nan")
-    assert plots.mentioned_inputs(text).tolist() == [0.0, -1e-08, 1000.0]
+def test_the_inputs_a_failed_check_names_are_probed_too(settings, zygote) -> None:
+    # the checks name them in the test record's inputs field: nothing parses the feedback
+    wrong_only_at = "def relu(x):\n    x = np.asarray(x, dtype=float)\n" \
+                    "    return np.where(x == 1234.5, 0.0, np.maximum(x, 0))\n"
+    named = entry_failing("relu/values", inputs=(1234.5,))
+    [figure] = collect(settings, zygote, named, activations=wrong_only_at)["relu"]["figures"]
+    assert 1234.5 in figure["x"][figure["wrong"]]
+    unnamed = entry_failing("relu/values", feedback="relu: at x = 1234.5 you returned 0.0")
+    assert collect(settings, zygote, unnamed, activations=wrong_only_at)["relu"]["figures"] == []
