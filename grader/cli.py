@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write Gradescope's results.json (one submission only)")
     grade.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
                        help="grade N submissions at a time (default: 1)")
-    grade.add_argument("--assignment", default="activations", help="(default: activations)")
+    grade.add_argument("--assignment", default="activations", metavar="NAME_OR_PATH",
+                       help="a packaged assignment's name or the folder of an assignment "
+                            "(one `grader new` wrote, say) (default: activations)")
     grade.add_argument("--resume", action="store_true",
                        help="keep the results already in the --json file and grade only "
                             "the submissions it does not have")
@@ -127,8 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
         "release", help="write the student bundle (stubs, README, public tests)",
         description="Write what students receive: the stub files, the student README and "
                     "the public tests. Never the reference or the hidden tests.")
-    release.add_argument("assignment", nargs="?", default="activations")
+    release.add_argument("assignment", nargs="?", default="activations",
+                         metavar="ASSIGNMENT",
+                         help="a packaged assignment's name or the folder of an assignment "
+                              "(one `grader new` wrote, say) (default: activations)")
     release.add_argument("out", type=Path, metavar="DIR", help="a new or empty folder")
+
+    from grader.new import add_parser as add_new
+
+    add_new(commands)
 
     gradescope = commands.add_parser(
         "gradescope", help="build a Gradescope autograder bundle",
@@ -171,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "release":
             return _release(args)
+        if args.command == "new":
+            from grader.new import run as run_new
+
+            return run_new(args)
         if args.command == "gradescope":
             from grader.gradescope import command as gradescope_command
 
