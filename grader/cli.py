@@ -4,7 +4,7 @@ Exit codes of ``grader grade``:
   0  every submission was graded (whatever the scores)
   1  at least one submission could not be graded at all (status "error")
   2  bad arguments: nothing to grade, an unknown assignment, an unusable output path
-  3  the grader itself failed (a broken hidden suite or rubric, no worker process, an
+  3  the grader itself failed (a broken hidden suite or manifest, no worker process, an
      unexpected exception: one line on stderr, the traceback with GRADER_TRACEBACK=1)
 
 What each output holds and promises: docs/results.md.
