@@ -28,15 +28,24 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = [
     "SELU_ALPHA",
     "SELU_LAMBDA",
+    "celu",
     "elu",
     "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
     "leaky_relu",
+    "log_softmax",
+    "logsigmoid",
     "mish",
+    "prelu",
     "relu",
+    "relu6",
     "selu",
     "sigmoid",
     "softmax",
     "softplus",
+    "softsign",
     "swish",
     "tanh",
 ]
@@ -61,6 +70,8 @@ _INV_SQRT_2PI = 0.3989422804014327  # 1 / sqrt(2 pi)
 _NDTR_SERIES = 1.0 / np.cumprod(np.arange(1.0, 60.0, 2.0))  # 1 / (2n+1)!!, n = 0..29
 # |x| >= 2: Laplace's continued fraction for Mills' ratio is within 1 ulp after 100 terms.
 _NDTR_FRACTION_TERMS = 100
+# exp(-750) underflows to 0 (silently) and expm1(-750) is exactly -1.
+_EXP_CLIP = 750.0
 
 
 def _as_float64(x: ArrayLike) -> tuple[NDArray[np.float64], type[np.floating[Any]]]:
@@ -379,3 +390,215 @@ def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
     shift = half - np.max(half, axis=axis, keepdims=True, initial=-np.inf)
     e = np.exp(2.0 * np.maximum(shift, -1000.0))  # exp(-2000) is 0 anyway
     return _result((e / np.sum(e, axis=axis, keepdims=True)).reshape(x64.shape), out)
+
+
+
+def _saturate(
+    y: NDArray[np.float64], out_dtype: type[np.floating[Any]]
+) -> NDArray[np.float64]:
+    """``y`` clipped to the finite range of the result dtype (an overflow to inf, which
+    the caller silenced, becomes the largest float of the right sign)."""
+    largest = float(np.finfo(out_dtype).max)
+    return np.clip(y, -largest, largest)
+
+
+def _prelu_weight(
+    x: NDArray[np.float64], weight: ArrayLike
+) -> tuple[NDArray[np.float64], tuple[int, ...]]:
+    """The weight as float64, broadcastable against ``x`` (one value per channel on
+    axis 1), and its own shape. Raises ValueError for a weight PyTorch rejects."""
+    w = np.asarray(weight, dtype=np.float64)
+    if w.ndim > 1:
+        raise ValueError(
+            "Expected weight to be a scalar or a 1-D array with one value per channel but "
+            f"got weight with shape {w.shape}"
+        )
+    if w.ndim == 0 or w.size == 1:
+        return w.reshape(()), w.shape
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if w.size != channels:
+        raise ValueError(
+            f"Expected weight of size 1 or {channels} (the channel axis 1 of x with shape "
+            f"{x.shape}; x with fewer than 2 dimensions has 1 channel) but got weight with "
+            f"shape {w.shape}"
+        )
+    return w.reshape((w.size,) + (1,) * (x.ndim - 2)), w.shape
+
+
+def prelu(x: ArrayLike, weight: ArrayLike) -> FloatArray:
+    r"""Parametric ReLU with a learnable slope ``weight`` for negative input.
+
+    .. math:: \operatorname{prelu}(x) = \begin{cases} x & x > 0 \\
+              w\,x & x \le 0 \end{cases}
+
+    ``weight`` is a scalar or a 1-D array of one slope per channel; the channel axis is
+    axis 1, as in PyTorch (an ``x`` with fewer than 2 dimensions has one channel). A
+    weight of size C > 1 needs ``x.shape[1] == C``, else ``ValueError``. The dtype of the
+    result follows ``x`` alone. Where the exact :math:`w x` exceeds the largest float
+    (``|w| > 1``) the result saturates there, as for :func:`selu`.
+
+    >>> prelu([-2.0, 0.0, 3.0], 0.25)
+    array([-0.5,  0. ,  3. ])
+    >>> prelu([[-1.0, -1.0], [2.0, -4.0]], [0.1, 0.5])
+    array([[-0.1, -0.5],
+           [ 2. , -2. ]])
+    """
+    x64, out = _as_float64(x)
+    w, _ = _prelu_weight(x64, weight)
+    with np.errstate(over="ignore"):
+        negative = _saturate(w * x64, out)
+    return _result(np.where(x64 > 0, x64, negative), out)
+
+
+def hardtanh(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> FloatArray:
+    r"""Hard tanh: ``x`` clipped to ``[min_val, max_val]``.
+
+    .. math:: \operatorname{hardtanh}(x) = \min(\max(x, \mathrm{min\_val}),
+              \mathrm{max\_val})
+
+    >>> hardtanh([-3.0, 0.5, 2.0])
+    array([-1. ,  0.5,  1. ])
+    >>> hardtanh([-3.0, 0.5, 2.0], min_val=-2.0, max_val=0.0)
+    array([-2.,  0.,  0.])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.minimum(np.maximum(x64, min_val), max_val), out)
+
+
+def relu6(x: ArrayLike) -> FloatArray:
+    r"""ReLU capped at 6.
+
+    .. math:: \operatorname{relu6}(x) = \min(\max(x, 0), 6)
+
+    >>> relu6([-1.0, 3.0, 8.0])
+    array([0., 3., 6.])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.minimum(np.maximum(x64, 0.0), 6.0), out)
+
+
+def _hardsigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    # x + 3 is exact near -3 (Sterbenz) and cannot overflow once x is clipped to [-3, 3].
+    return (np.clip(x, -3.0, 3.0) + 3.0) / 6.0
+
+
+def hardsigmoid(x: ArrayLike) -> FloatArray:
+    r"""Hard sigmoid, a piecewise-linear sigmoid.
+
+    .. math:: \operatorname{hardsigmoid}(x) = \frac{\operatorname{relu6}(x + 3)}{6}
+              = \begin{cases} 0 & x \le -3 \\ x/6 + 1/2 & -3 < x < 3 \\
+              1 & x \ge 3 \end{cases}
+
+    >>> hardsigmoid([-4.0, 0.0, 1.5, 4.0])
+    array([0.  , 0.5 , 0.75, 1.  ])
+    """
+    x64, out = _as_float64(x)
+    return _result(_hardsigmoid(x64), out)
+
+
+def hardswish(x: ArrayLike) -> FloatArray:
+    r"""Hard swish (MobileNetV3): ``x`` times the hard sigmoid.
+
+    .. math:: \operatorname{hardswish}(x) = x\,\frac{\operatorname{relu6}(x + 3)}{6}
+              = \begin{cases} 0 & x \le -3 \\ x\,(x + 3)/6 & -3 < x < 3 \\
+              x & x \ge 3 \end{cases}
+
+    Written as ``x * hardsigmoid(x)``: the gate is at most 1, so nothing overflows.
+
+    >>> hardswish([-4.0, -1.0, 0.0, 1.0, 4.0])
+    array([-0.        , -0.33333333,  0.        ,  0.66666667,  4.        ])
+    """
+    x64, out = _as_float64(x)
+    return _result(x64 * _hardsigmoid(x64), out)
+
+
+def softsign(x: ArrayLike) -> FloatArray:
+    r"""Softsign, a tanh-like curve with polynomial tails.
+
+    .. math:: \operatorname{softsign}(x) = \frac{x}{1 + |x|}
+
+    >>> softsign([-3.0, 0.0, 1.0, 1e300])
+    array([-0.75,  0.  ,  0.5 ,  1.  ])
+    """
+    x64, out = _as_float64(x)
+    return _result(x64 / (1.0 + np.abs(x64)), out)
+
+
+def _celu_exponent(x: NDArray[np.float64], alpha: float) -> NDArray[np.float64]:
+    """min(x, 0) / alpha, clipped at -750 (where exp is 0 and expm1 -1) so that it
+    cannot overflow for a tiny alpha (and at 700 for a negative one)."""
+    t = np.maximum(np.minimum(x, 0.0), -_EXP_CLIP * abs(alpha)) / alpha
+    return np.minimum(t, 700.0)
+
+
+def celu(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
+    r"""Continuously differentiable ELU (Barron, 2017).
+
+    .. math:: \operatorname{celu}(x) = \max(0, x) + \min\bigl(0,
+              \alpha\,(e^{x/\alpha} - 1)\bigr)
+
+    For ``alpha = 1`` it is ELU. The negative branch is
+    ``alpha * expm1(minimum(x, 0) / alpha)``, with the exponent clipped at -750 where
+    ``expm1`` is already exactly -1, so it neither overflows nor warns for small
+    ``alpha``.
+
+    >>> celu([-1.0, 0.0, 2.0])
+    array([-0.63212056,  0.        ,  2.        ])
+    >>> celu([-1.0, 2.0], alpha=0.5)
+    array([-0.43233236,  2.        ])
+    """
+    x64, out = _as_float64(x)
+    negative = alpha * np.expm1(_celu_exponent(x64, alpha))
+    return _result(np.where(x64 > 0, x64, negative), out)
+
+
+def logsigmoid(x: ArrayLike) -> FloatArray:
+    r"""Log of the sigmoid, computed without forming the sigmoid.
+
+    .. math:: \log \sigma(x) = -\operatorname{softplus}(-x)
+              = \min(x, 0) - \log\bigl(1 + e^{-|x|}\bigr)
+
+    ``log(sigmoid(x))`` would be ``log(0) = -inf`` once :math:`\sigma(x)` underflows
+    (``x < -745``) and lose every digit for large ``x``, where :math:`\sigma(x)` rounds
+    to 1; this form is exact to a few ulp from ``-1e300`` to ``1e300``.
+
+    >>> logsigmoid([-1e300, 0.0, 40.0])
+    array([-1.00000000e+300, -6.93147181e-001, -4.24835426e-018])
+    """
+    x64, out = _as_float64(x)
+    return _result(np.minimum(x64, 0.0) - np.log1p(np.exp(-np.abs(x64))), out)
+
+
+def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
+    r"""Log of the softmax along ``axis``.
+
+    .. math:: \operatorname{log\_softmax}(x)_i = x_i - \log \sum_j e^{x_j}
+              = d_i - \log\Bigl(1 + \sum_{j \ne k} e^{d_j}\Bigr), \qquad
+              d = x - \max_j x_j
+
+    with :math:`k` the position of the maximum. Both terms are <= 0, so their sum
+    does not cancel, and ``log1p`` keeps the tiny values near the maximum accurate
+    (:math:`-\log(1 + 10^{-20})` is :math:`-10^{-20}`, not 0). ``d`` is formed as
+    ``2 * (x/2 - m/2)`` so it cannot overflow; where the exact value is below the
+    largest negative float (``x`` spanning the whole float range) it saturates there.
+    A 0-d ``x`` is one score (as in :func:`softmax`), so its log-softmax is 0.
+
+    >>> log_softmax([1.0, 2.0, 3.0])
+    array([-2.40760596, -1.40760596, -0.40760596])
+    >>> log_softmax([[1e300, -1e300], [0.0, 0.0]], axis=1)
+    array([[ 0.00000000e+000, -2.00000000e+300],
+           [-6.93147181e-001, -6.93147181e-001]])
+    """
+    x64, out = _as_float64(x)
+    scores = x64.reshape(1) if x64.ndim == 0 else x64
+    if scores.size == 0:
+        return _result(np.log(np.exp(scores)).reshape(x64.shape), out)  # empty: nothing to do
+    half = 0.5 * scores
+    k = np.argmax(half, axis=axis, keepdims=True)
+    half_d = half - np.take_along_axis(half, k, axis=axis)  # <= 0, exact like x - m
+    e = np.exp(2.0 * np.maximum(half_d, -500.0))  # exp(-1000) is 0 anyway
+    np.put_along_axis(e, k, 0.0, axis=axis)  # the 1 of the maximum goes in log1p
+    lse = np.log1p(np.sum(e, axis=axis, keepdims=True))
+    largest = float(np.finfo(out).max)
+    d = 2.0 * np.maximum(half_d, -0.5 * largest)  # saturates at -largest, no overflow
+    return _result(_saturate(d - lse, out).reshape(x64.shape), out)

@@ -13,17 +13,24 @@ arithmetic is float64 whatever the input dtype. A pre-activation that is NaN is 
 
 This file imports nothing but ``numpy``, so it also works copied alone into a
 submission folder.
+
+The same network with sigmoid or tanh layers fails the other way: a unit whose
+pre-activation sits far out on the flat part of the curve passes almost no gradient.
+:func:`saturated_fraction` measures how often that happens.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["dead_relu_mask", "relu_activity"]
+__all__ = ["dead_relu_mask", "relu_activity", "saturated_fraction"]
+
+# Where a layer's units are counted: (pre-activations) -> (counted?, the layer's output).
+Step = Callable[[NDArray[np.float64]], tuple[NDArray[np.bool_], NDArray[np.float64]]]
 
 
 def relu_activity(
@@ -69,6 +76,10 @@ def dead_relu_mask(
     return [count == 0 for count in counts]
 
 
+def _relu_step(a: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    return a > 0, np.maximum(a, 0.0)
+
+
 def _positive_counts(
     weights: Sequence[ArrayLike],
     biases: Sequence[ArrayLike],
@@ -76,6 +87,17 @@ def _positive_counts(
     batch_size: int,
 ) -> tuple[list[NDArray[np.int64]], int]:
     """Per layer, how many samples make each unit's pre-activation > 0; and n_samples."""
+    return _counts(weights, biases, X, batch_size, _relu_step)
+
+
+def _counts(
+    weights: Sequence[ArrayLike],
+    biases: Sequence[ArrayLike],
+    X: ArrayLike,
+    batch_size: int,
+    step: Step,
+) -> tuple[list[NDArray[np.int64]], int]:
+    """Per layer, for how many samples ``step`` counts each unit; and n_samples."""
     layers = _checked_layers(weights, biases)
     samples = np.asarray(X)  # no copy for an ndarray; batches are converted one by one
     if samples.ndim != 2 or samples.shape[0] < 1:
@@ -104,10 +126,81 @@ def _positive_counts(
     for start in range(0, n_samples, int(batch_size)):
         h = samples[start : start + int(batch_size)].astype(np.float64)
         for count, (w, b) in zip(counts, layers, strict=True):
-            a = h @ w + b
-            count += np.count_nonzero(a > 0, axis=0)
-            h = np.maximum(a, 0.0)
+            counted, h = step(h @ w + b)
+            count += np.count_nonzero(counted, axis=0)
     return counts, n_samples
+
+
+def saturated_fraction(
+    weights: Sequence[ArrayLike],
+    biases: Sequence[ArrayLike],
+    X: ArrayLike,
+    nonlinearity: str = "sigmoid",
+    threshold: float = 0.01,
+    batch_size: int = 1024,
+) -> list[NDArray[np.float64]]:
+    r"""For each layer and unit, the fraction of samples where the unit is saturated:
+    its derivative at the pre-activation is below ``threshold``.
+
+    The network is that of :func:`relu_activity` with ``nonlinearity`` ("sigmoid" or
+    "tanh") after every layer: ``a_l = h_l @ weights[l] + biases[l]``,
+    ``h_{l+1} = f(a_l)``.
+
+    .. math:: \operatorname{saturated}_{l,j} = rac{1}{n}
+              igl|\{\, i : f'((a_l)_{ij}) < \mathrm{threshold} \,\}igr|, \qquad
+              \sigma' = \sigma(a)\,\sigma(-a), \quad 	anh' = 1/\cosh^2 a
+
+    (the forms without the cancellation of :math:`1 - \sigma` or :math:`1 - 	anh^2`).
+    Returns one float64 array of shape ``(n_{l+1},)`` per layer. A NaN pre-activation
+    is not counted as saturated.
+
+    >>> weights = [np.array([[1.0, 10.0]]), np.array([[1.0], [1.0]])]
+    >>> biases = [np.array([0.0, 0.0]), np.array([0.0])]
+    >>> X = np.array([[-1.0], [0.1], [2.0], [8.0]])
+    >>> saturated_fraction(weights, biases, X)
+    [array([0.25, 0.75]), array([0.])]
+    >>> saturated_fraction(weights, biases, X, nonlinearity="tanh", threshold=0.1)
+    [array([0.5 , 0.75]), array([0.5])]
+    """
+    if nonlinearity not in _SATURATING:
+        raise ValueError(
+            "Expected nonlinearity to be 'sigmoid' or 'tanh' but got "
+            f"nonlinearity={nonlinearity!r} (type={type(nonlinearity).__name__})"
+        )
+    if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Real):
+        raise TypeError(
+            "Expected threshold to be a real number but got "
+            f"threshold={threshold!r} (type={type(threshold).__name__})"
+        )
+    function = _SATURATING[nonlinearity]
+    limit = float(threshold)
+
+    def step(a: NDArray[np.float64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+        h, slope = function(a)
+        return slope < limit, h
+
+    counts, n_samples = _counts(weights, biases, X, batch_size, step)
+    return [count / n_samples for count in counts]
+
+
+def _sigmoid_and_slope(
+    a: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    e = np.exp(-np.abs(a))  # never overflows
+    s = np.where(a >= 0, 1.0, e) / (1.0 + e)
+    return s, e / (1.0 + e) ** 2  # sigma(a) sigma(-a)
+
+
+def _tanh_and_slope(
+    a: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    q = np.exp(-2.0 * np.minimum(np.abs(a), 400.0))  # sech**2 is 0 beyond |a| = 373
+    return np.tanh(a), 4.0 * q / (1.0 + q) ** 2
+
+
+_SATURATING: dict[
+    str, Callable[[NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]]
+] = {"sigmoid": _sigmoid_and_slope, "tanh": _tanh_and_slope}
 
 
 def _checked_layers(

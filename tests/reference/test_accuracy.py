@@ -69,6 +69,27 @@ def _elu(x: Mp, alpha: Mp) -> Mp:
     return x if x > 0 else alpha * mpmath.expm1(x)
 
 
+def _celu(x: Mp, alpha: Mp) -> Mp:
+    return x if x > 0 else alpha * mpmath.expm1(x / alpha)
+
+
+def _hardsigmoid(x: Mp) -> Mp:
+    return min(max(x + 3, 0), 6) / 6
+
+
+def _hardswish_slope(x: Mp) -> Mp:
+    """PyTorch's: 0 at and below -3, 1 at and above 3."""
+    return mpmath.mpf(0) if x <= -3 else (mpmath.mpf(1) if x >= 3 else x / 3 + mpmath.mpf(0.5))
+
+
+def _prelu(weight: float) -> Callable[[Mp], Mp]:
+    return lambda x: x if x > 0 else mpmath.mpf(weight) * x
+
+
+def _logsigmoid(x: Mp) -> Mp:
+    return -mpmath.log1p(mpmath.exp(-x))
+
+
 @dataclass(frozen=True)
 class Record:
     """One function with fixed parameters, its exact formula and its bound."""
@@ -135,6 +156,45 @@ RECORDS = [
     Record("mish_grad", derivatives.mish_grad, (),
            lambda x: mpmath.tanh(_softplus(x))
            + x * mpmath.sech(_softplus(x)) ** 2 * _sigmoid(x), zeros=(-1.19,)),
+    # The catalogue of issue 11. prelu_grad is checked through its x gradient with an
+    # upstream of 1 (the weight gradient is a sum: tests/reference/test_torch.py).
+    Record("prelu(weight=0.25)", activations.prelu, (("weight", 0.25),), _prelu(0.25)),
+    Record("prelu(weight=-0.3)", activations.prelu, (("weight", -0.3),), _prelu(-0.3)),
+    Record("hardtanh", activations.hardtanh, (), lambda x: min(max(x, -1), 1)),
+    Record("hardtanh(-2.5, 0.7)", activations.hardtanh, (("min_val", -2.5), ("max_val", 0.7)),
+           lambda x: min(max(x, mpmath.mpf(-2.5)), mpmath.mpf(0.7))),
+    Record("relu6", activations.relu6, (), lambda x: min(max(x, 0), 6)),
+    Record("hardsigmoid", activations.hardsigmoid, (), _hardsigmoid),
+    Record("hardswish", activations.hardswish, (), lambda x: x * _hardsigmoid(x)),
+    Record("softsign", activations.softsign, (), lambda x: x / (1 + abs(x))),
+    Record("celu(alpha=1)", activations.celu, (), lambda x: _celu(x, 1)),
+    Record("celu(alpha=0.5)", activations.celu, (("alpha", 0.5),),
+           lambda x: _celu(x, mpmath.mpf(0.5))),
+    Record("celu(alpha=1.7)", activations.celu, (("alpha", B17),),
+           lambda x: _celu(x, mpmath.mpf(B17))),
+    Record("logsigmoid", activations.logsigmoid, (), _logsigmoid),
+    Record("prelu_grad(weight=0.25)", lambda x, weight: derivatives.prelu_grad(x, weight, 1.0)[0],
+           (("weight", 0.25),), lambda x: mpmath.mpf(1) if x > 0 else mpmath.mpf(0.25)),
+    Record("prelu_grad(weight=-0.3)", lambda x, weight: derivatives.prelu_grad(x, weight, 1.0)[0],
+           (("weight", -0.3),), lambda x: mpmath.mpf(1) if x > 0 else mpmath.mpf(-0.3)),
+    Record("hardtanh_grad", derivatives.hardtanh_grad, (),
+           lambda x: mpmath.mpf(-1 < x < 1)),
+    Record("hardtanh_grad(-2.5, 0.7)", derivatives.hardtanh_grad,
+           (("min_val", -2.5), ("max_val", 0.7)), lambda x: mpmath.mpf(-2.5 < x < 0.7)),
+    Record("relu6_grad", derivatives.relu6_grad, (), lambda x: mpmath.mpf(0 < x < 6)),
+    Record("hardsigmoid_grad", derivatives.hardsigmoid_grad, (),
+           lambda x: mpmath.mpf(1) / 6 if -3 < x < 3 else mpmath.mpf(0)),
+    Record("hardswish_grad", derivatives.hardswish_grad, (), _hardswish_slope,
+           zeros=(-1.5,)),
+    Record("softsign_grad", derivatives.softsign_grad, (), lambda x: 1 / (1 + abs(x)) ** 2),
+    Record("celu_grad(alpha=1)", derivatives.celu_grad, (),
+           lambda x: mpmath.mpf(1) if x > 0 else mpmath.exp(x)),
+    Record("celu_grad(alpha=0.5)", derivatives.celu_grad, (("alpha", 0.5),),
+           lambda x: mpmath.mpf(1) if x > 0 else mpmath.exp(x / mpmath.mpf(0.5))),
+    # x / 1.7 is rounded before exp: |x| * eps relative, 7e-14 at x = -1000.
+    Record("celu_grad(alpha=1.7)", derivatives.celu_grad, (("alpha", B17),),
+           lambda x: mpmath.mpf(1) if x > 0 else mpmath.exp(x / mpmath.mpf(B17))),
+    Record("logsigmoid_grad", derivatives.logsigmoid_grad, (), lambda x: _sigmoid(-x)),
 ]
 BY_NAME = {record.name: record for record in RECORDS}
 

@@ -28,6 +28,24 @@ def _vjp(x: Any) -> np.ndarray:
     return ref.softmax_vjp(x, upstream)
 
 
+def _log_vjp(x: Any) -> np.ndarray:
+    """log_softmax_vjp with the upstream gradient of _vjp."""
+    shape = np.shape(x)
+    upstream = np.resize(np.array([2.0, -1.0, 0.5]), shape) if shape else np.float64(2.0)
+    return ref.log_softmax_vjp(x, upstream)
+
+
+def _prelu_grad_x(weight: float) -> Function:
+    """prelu_grad's gradient with respect to x, with the upstream gradient of _vjp."""
+
+    def grad_x(x: Any) -> np.ndarray:
+        shape = np.shape(x)
+        upstream = np.resize(np.array([2.0, -1.0, 0.5]), shape) if shape else np.float64(2.0)
+        return ref.prelu_grad(x, weight, upstream)[0]
+
+    return grad_x
+
+
 # (id, function of x alone). Every parameter setting the accuracy tests use, plus
 # the extremes of beta where beta * x is the first thing to overflow.
 FUNCTIONS: list[tuple[str, Function]] = [
@@ -66,6 +84,33 @@ FUNCTIONS: list[tuple[str, Function]] = [
     ("swish_grad(beta=1e-6)", lambda x: ref.swish_grad(x, beta=1e-6)),
     ("mish_grad", ref.mish_grad),
     ("softmax_vjp", _vjp),
+    ("prelu(weight=0.25)", lambda x: ref.prelu(x, 0.25)),
+    ("prelu(weight=-2)", lambda x: ref.prelu(x, -2.0)),
+    ("prelu(weight=[0.5])", lambda x: ref.prelu(x, np.array([0.5]))),
+    ("hardtanh", ref.hardtanh),
+    ("hardtanh(-2.5, 0.7)", lambda x: ref.hardtanh(x, -2.5, 0.7)),
+    ("relu6", ref.relu6),
+    ("hardsigmoid", ref.hardsigmoid),
+    ("hardswish", ref.hardswish),
+    ("softsign", ref.softsign),
+    ("celu", ref.celu),
+    ("celu(alpha=0.5)", lambda x: ref.celu(x, alpha=0.5)),
+    ("celu(alpha=1e-6)", lambda x: ref.celu(x, alpha=1e-6)),
+    ("logsigmoid", ref.logsigmoid),
+    ("log_softmax", ref.log_softmax),
+    ("prelu_grad(weight=0.25)", _prelu_grad_x(0.25)),
+    ("prelu_grad(weight=-2)", _prelu_grad_x(-2.0)),
+    ("hardtanh_grad", ref.hardtanh_grad),
+    ("hardtanh_grad(-2.5, 0.7)", lambda x: ref.hardtanh_grad(x, -2.5, 0.7)),
+    ("relu6_grad", ref.relu6_grad),
+    ("hardsigmoid_grad", ref.hardsigmoid_grad),
+    ("hardswish_grad", ref.hardswish_grad),
+    ("softsign_grad", ref.softsign_grad),
+    ("celu_grad", ref.celu_grad),
+    ("celu_grad(alpha=0.5)", lambda x: ref.celu_grad(x, alpha=0.5)),
+    ("celu_grad(alpha=1e-6)", lambda x: ref.celu_grad(x, alpha=1e-6)),
+    ("logsigmoid_grad", ref.logsigmoid_grad),
+    ("log_softmax_vjp", _log_vjp),
 ]
 NAMES = [name for name, _ in FUNCTIONS]
 each_function = pytest.mark.parametrize(
@@ -211,28 +256,47 @@ def test_any_finite_float32_input_gives_finite_silent_output(x: np.ndarray) -> N
     assert _apply_all(x) == []
 
 
-def test_every_function_of_section_2_is_covered() -> None:
+def test_every_function_of_section_2_and_the_catalogue_is_covered() -> None:
     activations = {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
-                   "softplus", "swish", "mish", "softmax"}
-    derivatives = {f"{name}_grad" for name in activations - {"softmax"}} | {"softmax_vjp"}
+                   "softplus", "swish", "mish", "softmax", "prelu", "hardtanh", "relu6",
+                   "hardsigmoid", "hardswish", "softsign", "celu", "logsigmoid", "log_softmax"}
+    vjps = {"softmax", "log_softmax"}
+    derivatives = {f"{name}_grad" for name in activations - vjps} | {f"{n}_vjp" for n in vjps}
     assert {name.split("(")[0] for name in NAMES} == activations | derivatives
+    assert set(ref.activations.__all__) - {"SELU_ALPHA", "SELU_LAMBDA"} == activations
+    assert set(ref.derivatives.__all__) == derivatives
+
+
+KINKS: list[tuple[str, Callable[[], np.ndarray], float]] = [
+    ("relu'(0)", lambda: ref.relu_grad(0.0), 0.0),
+    ("relu'(-0)", lambda: ref.relu_grad(-0.0), 0.0),
+    ("leaky'(0)", lambda: ref.leaky_relu_grad(0.0), 0.01),
+    ("leaky'(0; 0.2)", lambda: ref.leaky_relu_grad(0.0, alpha=0.2), 0.2),
+    ("elu'(0)", lambda: ref.elu_grad(0.0), 1.0),
+    ("elu'(0; 0.5)", lambda: ref.elu_grad(0.0, alpha=0.5), 0.5),
+    ("selu'(0)", lambda: ref.selu_grad(0.0), ref.SELU_LAMBDA * ref.SELU_ALPHA),
+    ("relu(0)", lambda: ref.relu(0.0), 0.0),
+    ("elu(-0)", lambda: ref.elu(-0.0, alpha=0.5), 0.0),
+    ("prelu'(0)", lambda: ref.prelu_grad(0.0, 0.3, 1.0)[0], 0.3),
+    ("prelu'(-0)", lambda: ref.prelu_grad(-0.0, 0.3, 1.0)[0], 0.3),
+    ("hardtanh'(-1)", lambda: ref.hardtanh_grad(-1.0), 0.0),
+    ("hardtanh'(1)", lambda: ref.hardtanh_grad(1.0), 0.0),
+    ("hardtanh'(0.7; -2.5, 0.7)", lambda: ref.hardtanh_grad(0.7, -2.5, 0.7), 0.0),
+    ("hardtanh'(-2.5; -2.5, 0.7)", lambda: ref.hardtanh_grad(-2.5, -2.5, 0.7), 0.0),
+    ("relu6'(0)", lambda: ref.relu6_grad(0.0), 0.0),
+    ("relu6'(6)", lambda: ref.relu6_grad(6.0), 0.0),
+    ("hardsigmoid'(-3)", lambda: ref.hardsigmoid_grad(-3.0), 0.0),
+    ("hardsigmoid'(3)", lambda: ref.hardsigmoid_grad(3.0), 0.0),
+    ("hardswish'(-3)", lambda: ref.hardswish_grad(-3.0), 0.0),  # torch 2.x: the outer value
+    ("hardswish'(3)", lambda: ref.hardswish_grad(3.0), 1.0),  # torch 2.x: the outer value
+    ("celu'(0)", lambda: ref.celu_grad(0.0), 1.0),
+    ("celu'(0; 0.5)", lambda: ref.celu_grad(0.0, alpha=0.5), 1.0),
+]
 
 
 @pytest.mark.parametrize(
     ("function", "value"),
-    [
-        (lambda: ref.relu_grad(0.0), 0.0),
-        (lambda: ref.relu_grad(-0.0), 0.0),
-        (lambda: ref.leaky_relu_grad(0.0), 0.01),
-        (lambda: ref.leaky_relu_grad(0.0, alpha=0.2), 0.2),
-        (lambda: ref.elu_grad(0.0), 1.0),
-        (lambda: ref.elu_grad(0.0, alpha=0.5), 0.5),
-        (lambda: ref.selu_grad(0.0), ref.SELU_LAMBDA * ref.SELU_ALPHA),
-        (lambda: ref.relu(0.0), 0.0),
-        (lambda: ref.elu(-0.0, alpha=0.5), 0.0),
-    ],
-    ids=["relu'(0)", "relu'(-0)", "leaky'(0)", "leaky'(0; 0.2)", "elu'(0)", "elu'(0; 0.5)",
-         "selu'(0)", "relu(0)", "elu(-0)"],
+    [pytest.param(function, value, id=name) for name, function, value in KINKS],
 )
 def test_kinks_take_the_left_hand_value_as_pytorch(
     function: Callable[[], np.ndarray], value: float

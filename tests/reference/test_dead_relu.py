@@ -1,4 +1,4 @@
-"""relu_activity and dead_relu_mask on small hand-built networks."""
+"""relu_activity, dead_relu_mask and saturated_fraction on small hand-built networks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from reference import dead_relu_mask, relu_activity
+from reference import dead_relu_mask, relu_activity, saturated_fraction
 
 BATCH_SIZES = [1, 2, 3, 4, 7, 9, 10, 11, 1024]
 
@@ -172,3 +172,121 @@ def test_bad_arguments_are_rejected_with_a_message_naming_them(
     for function in (relu_activity, dead_relu_mask):
         with pytest.raises(error, match=message):
             function(**arguments)
+
+
+# saturated_fraction: the same network with sigmoid or tanh layers.
+
+SATURATING = {
+    "sigmoid": (lambda a: 1 / (1 + np.exp(-a)),
+                lambda a: np.exp(-np.abs(a)) / (1 + np.exp(-np.abs(a))) ** 2),
+    "tanh": (np.tanh, lambda a: 1 / np.cosh(np.minimum(np.abs(a), 300.0)) ** 2),
+}
+
+
+def _brute_force_saturation(
+    weights: list[np.ndarray], biases: list[np.ndarray], X: np.ndarray, nonlinearity: str,
+    threshold: float,
+) -> list[np.ndarray]:
+    f, slope = SATURATING[nonlinearity]
+    h, fractions = np.asarray(X, dtype=np.float64), []
+    with np.errstate(over="ignore", under="ignore"):
+        for w, b in zip(weights, biases, strict=True):
+            a = h @ w + b
+            fractions.append(np.mean(slope(a) < threshold, axis=0))
+            h = f(a)
+    return fractions
+
+
+@pytest.mark.parametrize("nonlinearity", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("threshold", [0.01, 0.1, 1e-6])
+def test_saturated_fraction_batched_equals_unbatched(nonlinearity: str, threshold: float) -> None:
+    weights, biases, X = _random_network(7, [5, 8, 8, 3], 103)
+    weights = [3.0 * w for w in weights]  # some units saturate, some do not
+    expected = _brute_force_saturation(weights, biases, X, nonlinearity, threshold)
+    whole = saturated_fraction(weights, biases, X, nonlinearity, threshold, batch_size=103)
+    for got, want in zip(whole, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert any(0 < value < 1 for layer in whole for value in layer)
+    for batch_size in [*BATCH_SIZES, 50, 102, 104]:
+        batched = saturated_fraction(weights, biases, X, nonlinearity, threshold,
+                                     batch_size=batch_size)
+        for got, want in zip(batched, whole, strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("nonlinearity", ["sigmoid", "tanh"])
+def test_a_network_with_huge_weights_is_saturated_and_one_with_tiny_weights_is_not(
+    nonlinearity: str,
+) -> None:
+    rng = np.random.default_rng(8)
+    X = rng.normal(0, 1, (500, 20))
+    sizes = [20, 30, 30, 30]
+    shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
+    biases = [np.zeros(b) for b in sizes[1:]]
+    huge = [rng.normal(0, 50.0, s) for s in shapes]  # pre-activations of size ~200
+    tiny = [rng.normal(0, 0.01, s) for s in shapes]
+    saturated = saturated_fraction(huge, biases, X, nonlinearity)
+    assert all(layer.mean() > 0.9 for layer in saturated), [layer.mean() for layer in saturated]
+    assert all(not layer.any() for layer in saturated_fraction(tiny, biases, X, nonlinearity))
+
+
+def test_a_big_bias_saturates_exactly_its_unit() -> None:
+    X = np.random.default_rng(9).normal(0, 1, (100, 3))
+    weights = [np.full((3, 4), 0.1)]
+    biases = [np.array([0.0, 30.0, -30.0, 0.0])]
+    for nonlinearity in ("sigmoid", "tanh"):
+        got = saturated_fraction(weights, biases, X, nonlinearity)[0]
+        assert got.tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_the_threshold_is_strict_and_the_derivative_is_the_nonlinearitys() -> None:
+    X = np.array([[0.0]])
+    weights, biases = [np.array([[1.0]])], [np.array([0.0])]
+    # sigmoid'(0) = 0.25, tanh'(0) = 1: saturated only for a threshold above them
+    assert saturated_fraction(weights, biases, X, "sigmoid", threshold=0.25)[0][0] == 0.0
+    assert saturated_fraction(weights, biases, X, "sigmoid", threshold=0.26)[0][0] == 1.0
+    assert saturated_fraction(weights, biases, X, "tanh", threshold=1.0)[0][0] == 0.0
+    assert saturated_fraction(weights, biases, X, "tanh", threshold=1.01)[0][0] == 1.0
+
+
+def test_saturated_fraction_keeps_its_arguments_and_returns_float64_per_layer() -> None:
+    weights, biases, X = _random_network(10, [3, 4, 2], 25)
+    copies = ([w.copy() for w in weights], [b.copy() for b in biases], X.copy())
+    for array in [*weights, *biases, X]:
+        array.flags.writeable = False
+    with np.errstate(all="raise", under="ignore"):
+        result = saturated_fraction(weights, biases, X * 1e300, "tanh", batch_size=4)
+    assert [r.shape for r in result] == [(4,), (2,)]
+    assert all(r.dtype == np.float64 for r in result)
+    originals = [*copies[0], *copies[1], copies[2]]
+    for array, original in zip([*weights, *biases, X], originals, strict=True):
+        np.testing.assert_array_equal(array, original)
+
+
+@pytest.mark.parametrize("nonlinearity", ["relu", "Sigmoid", "", "softmax"])
+def test_saturated_fraction_rejects_other_nonlinearities_naming_the_value(
+    nonlinearity: str,
+) -> None:
+    weights, biases, X = _random_network(11, [2, 3], 5)
+    with pytest.raises(ValueError, match=f"nonlinearity={nonlinearity!r}"):
+        saturated_fraction(weights, biases, X, nonlinearity)
+
+
+def test_saturated_fraction_checks_the_network_as_relu_activity_does() -> None:
+    with pytest.raises(ValueError, match="one bias per weight"):
+        saturated_fraction([np.zeros((2, 3))], [], np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="batch_size=0"):
+        saturated_fraction([np.zeros((2, 3))], [np.zeros(3)], np.zeros((4, 2)), batch_size=0)
+    with pytest.raises(TypeError, match="threshold="):
+        saturated_fraction([np.zeros((2, 3))], [np.zeros(3)], np.zeros((4, 2)), threshold="0.1")
+
+
+def test_saturated_fraction_memory_does_not_grow_with_the_number_of_samples() -> None:
+    weights, biases, X = _random_network(12, [8, 64, 64], 20_000)
+    tracemalloc.start()
+    try:
+        saturated_fraction(weights, biases, X, "sigmoid", batch_size=1000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000

@@ -42,6 +42,12 @@ def test_every_public_function_has_an_example(module: ModuleType, name: str) -> 
         ("leaky_relu_grad", "leaky_relu'(0) = alpha"),
         ("elu_grad", "elu'(0) = alpha"),
         ("selu_grad", "selu'(0) = lambda * alpha"),
+        ("prelu_grad", "prelu'(0) = weight"),
+        ("hardtanh_grad", "hardtanh'(min_val) = hardtanh'(max_val) = 0"),
+        ("relu6_grad", "relu6'(0) = relu6'(6) = 0"),
+        ("hardsigmoid_grad", "hardsigmoid'(-3) = hardsigmoid'(3) = 0"),
+        ("hardswish_grad", "hardswish'(-3) = 0 and hardswish'(3) = 1"),
+        ("celu_grad", "celu'(0) = 1"),
     ],
 )
 def test_the_kink_convention_is_stated(name: str, convention: str) -> None:

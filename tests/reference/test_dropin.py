@@ -40,10 +40,16 @@ PROBE = textwrap.dedent(
         for module in (activations, derivatives):
             for name in module.__all__:
                 function = getattr(module, name)
-                if name == "softmax_vjp":
+                if name in ("softmax_vjp", "log_softmax_vjp"):
                     values[name] = function(x2, np.cos(x2), axis=0)
-                elif name == "softmax":
+                elif name in ("softmax", "log_softmax"):
                     values[name] = function(x2, axis=0)
+                elif name == "prelu":
+                    values[name] = function(x, 0.25)
+                    values[name + "/channels"] = function(x2, [0.1, -0.2, 0.3, 2.0])
+                elif name == "prelu_grad":
+                    for i, grad in enumerate(function(x2, [0.1, -0.2, 0.3, 2.0], np.cos(x2))):
+                        values[f"{name}/{i}"] = grad
                 elif callable(function):
                     values[name] = function(x)
                     values[name + "/float32"] = function(x[1:-2].astype(np.float32))
@@ -66,6 +72,13 @@ PROBE = textwrap.dedent(
             values[f"relu_activity/{i}"] = a
         for i, d in enumerate(dead_relu.dead_relu_mask(weights, biases, X, batch_size=7)):
             values[f"dead_relu_mask/{i}"] = d
+        steep = [3 * w for w in weights]
+        for i, f in enumerate(dead_relu.saturated_fraction(steep, biases, X, "tanh", 0.1,
+                                                            batch_size=7)):
+            values[f"saturated_fraction/{i}"] = f
+        values["activation_stats"] = initializers.activation_stats(
+            "xavier_normal", "tanh", 5, 8, np.random.default_rng(2), samples=20
+        )
         return values
     """
 )

@@ -7,6 +7,7 @@ their bounds are at least 6 standard errors wide.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -194,3 +195,111 @@ def test_bad_arguments_are_rejected_with_a_message_naming_them(
 def test_numpy_integer_fans_are_accepted() -> None:
     w = ref.lecun_normal(np.int64(4), np.int32(2), np.random.default_rng(0))
     assert w.shape == (4, 2)
+
+
+# activation_stats: the lecture's depth experiment, as statements about the distribution
+# of its result over many seeds (not about one seed).
+
+SEEDS = range(40)
+DEPTH, WIDTH, SAMPLES = 50, 100, 100
+
+
+@functools.cache
+def _stds(init: str, nonlinearity: str) -> np.ndarray:
+    """activation_stats for every seed: shape (len(SEEDS), DEPTH)."""
+    return np.array([
+        ref.activation_stats(init, nonlinearity, DEPTH, WIDTH, np.random.default_rng(seed),
+                             samples=SAMPLES)
+        for seed in SEEDS
+    ])
+
+
+@pytest.mark.parametrize("init", ["xavier_uniform", "xavier_normal"])
+def test_xavier_keeps_tanh_alive_through_depth_50(init: str) -> None:
+    stds = _stds(init, "tanh")
+    # measured: about 0.09 at depth 50, never below 0.05 over 100 seeds
+    assert stds.min() > 0.03
+    assert 0.05 < np.median(stds[:, -1]) < 0.2
+    # while small random weights kill it: its std is 1e-50 by then
+    assert np.median(stds[:, -1]) > 1e40 * np.max(_stds("random_normal", "tanh")[:, -1])
+
+
+@pytest.mark.parametrize("init", ["he_uniform", "he_normal"])
+def test_he_keeps_relus_std_in_a_stable_band(init: str) -> None:
+    stds = _stds(init, "relu")
+    log_last = np.log10(stds[:, -1])
+    # A random walk in log std: centred, its spread grows like sqrt(depth / width).
+    assert np.all((stds > 0.02) & (stds < 20.0))
+    assert -0.7 < np.median(log_last) < 0.3
+    assert np.quantile(log_last, 0.9) - np.quantile(log_last, 0.1) < 1.5
+    # the median over seeds hardly drifts between layer 10 and layer 50
+    assert abs(np.log10(np.median(stds[:, -1]) / np.median(stds[:, 9]))) < 0.5
+
+
+def test_xavier_lets_relus_std_collapse_where_he_does_not() -> None:
+    xavier = np.median(_stds("xavier_normal", "relu")[:, -1])
+    he = np.median(_stds("he_normal", "relu")[:, -1])
+    assert xavier < 1e-5 < 0.1 < he  # Xavier halves the variance at every ReLU layer
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu", "linear"])
+def test_small_random_normal_weights_collapse_toward_zero_with_depth(nonlinearity: str) -> None:
+    stds = _stds("random_normal", nonlinearity)
+    assert np.all(np.diff(stds, axis=1) < 0)  # every seed, every layer
+    assert np.all(stds[:, -1] < 1e-30)
+    # geometrically: each layer multiplies the std by about 0.01 * sqrt(width), and by
+    # sqrt(1/2) more after a ReLU (E[relu(a)**2] = Var(a) / 2)
+    ratio = np.median(stds[:, 11:] / stds[:, 10:-1])
+    expected = 0.01 * math.sqrt(WIDTH) * (math.sqrt(0.5) if nonlinearity == "relu" else 1.0)
+    assert abs(ratio / expected - 1) < 0.1, (ratio, expected)
+
+
+@pytest.mark.parametrize("init", ["random_normal", "xavier_uniform", "xavier_normal",
+                                  "he_uniform", "he_normal", "lecun_normal"])
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu", "sigmoid", "linear"])
+def test_activation_stats_is_one_float64_std_per_layer_and_reproducible(
+    init: str, nonlinearity: str
+) -> None:
+    with np.errstate(all="raise", under="ignore"):
+        stds = ref.activation_stats(init, nonlinearity, 7, 16, np.random.default_rng(3),
+                                    samples=50)
+    assert type(stds) is np.ndarray and stds.dtype == np.float64 and stds.shape == (7,)
+    assert np.all(np.isfinite(stds)) and np.all(stds >= 0)
+    again = ref.activation_stats(init, nonlinearity, 7, 16, np.random.default_rng(3), samples=50)
+    np.testing.assert_array_equal(stds, again)
+
+
+def test_activation_stats_is_the_documented_experiment() -> None:
+    rng = np.random.default_rng(4)
+    h = rng.standard_normal((30, 8))
+    expected = []
+    for _ in range(3):
+        h = np.tanh(h @ ref.xavier_normal(8, 8, rng))
+        expected.append(h.std())
+    got = ref.activation_stats("xavier_normal", "tanh", 3, 8, np.random.default_rng(4), 30)
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"init": "zeros"}, ValueError, "init='zeros'"),
+        ({"init": "kaiming"}, ValueError, "init='kaiming'"),
+        ({"nonlinearity": "selu"}, ValueError, "nonlinearity='selu'"),
+        ({"nonlinearity": "Tanh"}, ValueError, "nonlinearity='Tanh'"),
+        ({"depth": 0}, ValueError, "depth=0"),
+        ({"width": 2.5}, TypeError, "width=2.5"),
+        ({"samples": -1}, ValueError, "samples=-1"),
+        ({"rng": 0}, TypeError, "rng=0"),
+    ],
+    ids=["init zeros", "init unknown", "nonlinearity selu", "nonlinearity case", "depth 0",
+         "width float", "samples negative", "rng int"],
+)
+def test_activation_stats_rejects_bad_arguments_naming_them(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    arguments: dict[str, Any] = {"init": "he_normal", "nonlinearity": "relu", "depth": 3,
+                                 "width": 4, "rng": np.random.default_rng(0), "samples": 10}
+    arguments.update(kwargs)
+    with pytest.raises(error, match=message):
+        untyped.activation_stats(**arguments)

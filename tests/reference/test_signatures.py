@@ -9,18 +9,27 @@ import pytest
 
 from reference import activations, dead_relu, derivatives, initializers
 
-# Copied from SPEC section 2, which is fixed.
+# Copied from SPEC section 2, which is fixed, and the catalogue of issue 11's contract.
 SPEC = {
     activations: [
         "sigmoid(x)", "tanh(x)", "relu(x)", "leaky_relu(x, alpha=0.01)", "elu(x, alpha=1.0)",
         "selu(x)", "gelu(x, approximate=False)", "softplus(x)", "swish(x, beta=1.0)", "mish(x)",
         "softmax(x, axis=-1)",
+        # the catalogue of issue 11
+        "prelu(x, weight)", "hardtanh(x, min_val=-1.0, max_val=1.0)", "relu6(x)",
+        "hardsigmoid(x)", "hardswish(x)", "softsign(x)", "celu(x, alpha=1.0)", "logsigmoid(x)",
+        "log_softmax(x, axis=-1)",
     ],
     derivatives: [
         "sigmoid_grad(x)", "tanh_grad(x)", "relu_grad(x)", "leaky_relu_grad(x, alpha=0.01)",
         "elu_grad(x, alpha=1.0)", "selu_grad(x)", "gelu_grad(x, approximate=False)",
         "softplus_grad(x)", "swish_grad(x, beta=1.0)", "mish_grad(x)",
         "softmax_vjp(x, upstream, axis=-1)",
+        # the catalogue of issue 11
+        "prelu_grad(x, weight, upstream)", "hardtanh_grad(x, min_val=-1.0, max_val=1.0)",
+        "relu6_grad(x)", "hardsigmoid_grad(x)", "hardswish_grad(x)", "softsign_grad(x)",
+        "celu_grad(x, alpha=1.0)", "logsigmoid_grad(x)",
+        "log_softmax_vjp(x, upstream, axis=-1)",
     ],
     initializers: [
         "zeros(fan_in, fan_out)", "random_normal(fan_in, fan_out, rng, std=0.01)",
@@ -28,10 +37,13 @@ SPEC = {
         "xavier_normal(fan_in, fan_out, rng, gain=1.0)", "he_uniform(fan_in, fan_out, rng)",
         "he_normal(fan_in, fan_out, rng)", "lecun_normal(fan_in, fan_out, rng)",
         "calculate_gain(nonlinearity, param=None)",
+        "activation_stats(init, nonlinearity, depth, width, rng, samples=1000)",
     ],
     dead_relu: [
         "relu_activity(weights, biases, X, batch_size=1024)",
         "dead_relu_mask(weights, biases, X, batch_size=1024)",
+        "saturated_fraction(weights, biases, X, nonlinearity='sigmoid', threshold=0.01, "
+        "batch_size=1024)",
     ],
 }
 CASES = [
