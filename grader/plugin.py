@@ -74,9 +74,11 @@ class GradingPlugin:
     """
 
     def __init__(self, graded: Callable[[str, str], bool],
-                 passes: Iterable[tuple[Student, Callable[[list[Outcome]], None]]] = ()) -> None:
+                 passes: Iterable[tuple[Student, Callable[[list[Outcome]], None]]] = (),
+                 functions: Sequence[str] = ()) -> None:
         self.graded = graded
         self.passes = passes
+        self.functions = functions  # the manifest's graded functions, to find in the suites
         self._student: Student | None = None
         self._grade = Grade(graded)
         self.collection_errors: list[str] = []
@@ -97,6 +99,19 @@ class GradingPlugin:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collection_errors.append(str(report.longrepr)[:4000])
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Every graded function must have a record in the suites (items parametrized
+        with ``by_name``): a manifest entry no suite grades is an error before any
+        submission is graded, never a silent zero."""
+        records = {getattr(item.callspec.params["record"], "name", None)
+                   for item in session.items
+                   if "record" in getattr(getattr(item, "callspec", None), "params", {})}
+        missing = [f for f in self.functions if f not in records]
+        if records and missing:
+            self.collection_errors.append(
+                f"the manifest grades {', '.join(missing)}, but no hidden suite has a record "
+                "for it (add one to the registry, or remove it from assignment.toml)")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:  # outside any check: a bug in the hidden suite itself

@@ -121,3 +121,16 @@ def test_an_inconsistent_assignment_stops_grader_before_grading(copy, tmp_path) 
     assert done.returncode == 3  # the assignment is broken, not the arguments
     assert "add up to 101, not 100" in done.stderr and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_graded_function_no_suite_has_a_record_for_stops_grading(copy, tmp_path) -> None:
+    manifest(copy, "[functions.square_grad]", "[functions.cube]\nfile = \"powers.py\"\n"
+             "points = { values = 10 }\n[functions.square_grad]")
+    manifest(copy, "points = { values = 30, gradient = 20 }",
+             "points = { values = 20, gradient = 20 }")
+    stub = copy / "powers.py"
+    stub.write_text(stub.read_text() + "\n\ndef cube(x):\n    raise NotImplementedError\n")
+    done = grader("grade", "--assignment", copy, "--json", tmp_path / "r.json",
+                  copy / "examples" / "correct")
+    assert done.returncode == 3, done.stderr
+    assert "the manifest grades cube, but no hidden suite has a record for it" in done.stderr
