@@ -200,7 +200,7 @@ def plan(base: Assignment, functions: Sequence[str], name: str,
     unknown = [f for f in chosen if f not in records]
     if unknown:
         raise UsageError(f"Expected functions of the catalogue of {base.name} but got "
-                         f"{', '.join(unknown)}. The catalogue:\n{describe(records)}")
+                         f"{', '.join(unknown)}. The catalogue: {describe(records)}")
     stubs = _stub_sources(base)
     order = {f: i for i, f in enumerate(_stub_order(stubs, records))}
     missing = [f for f in chosen if f not in order]
@@ -246,11 +246,11 @@ def catalogue(registry: ModuleType) -> dict[str, Any]:
 
 
 def describe(records: Mapping[str, Any]) -> str:
-    """The catalogue by student file, for messages."""
+    """The catalogue by student file, on one line (messages are shown on one line)."""
     by_file: dict[str, list[str]] = {}
     for name, record in records.items():
         by_file.setdefault(str(record.file), []).append(name)
-    return "\n".join(f"  {file}: {', '.join(names)}" for file, names in by_file.items())
+    return "; ".join(f"{file}: {', '.join(names)}" for file, names in by_file.items())
 
 
 def kinds(record: Any) -> dict[str, float]:
