@@ -1,7 +1,17 @@
-"""Public tests for initializers.py: shapes, dtypes, a rough scale, reproducibility.
+"""Public tests for initializers.py.
 
-The scale is only checked loosely here (within 20 % of the right standard
-deviation). The grading tests the distributions statistically (see README.md).
+- ``test_initializer``: shapes and dtypes (for zeros: all weights 0; for
+  calculate_gain: its table, and a ValueError for an unknown name);
+- ``test_moments``: the mean is about 0, the standard deviation is about what the
+  formula gives (within 20 %), the spread has the right shape (normal or uniform,
+  by the fourth moment), and uniform weights fill (-a, a);
+- ``test_generator``: every random number comes from the rng you are given: the
+  same seed gives the same weights whatever the state of np.random, another seed
+  gives other weights.
+
+The bands are generous (a correct initializer fails them with a probability far
+below one in a billion). The grading tests the distributions more precisely (see
+README.md).
 """
 
 import json
@@ -10,70 +20,123 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-EXPECTED = json.loads((Path(__file__).parent / "expected.json").read_text(encoding="utf-8"))
-INITIALIZERS = EXPECTED["initializers"]
+DATA = json.loads((Path(__file__).parent / "expected.json").read_text(encoding="utf-8"))
+FUNCTIONS = DATA["functions"]
+NAMES = [name for name, about in FUNCTIONS.items() if about["file"] == "initializers.py"]
+RANDOM = [name for name in NAMES if FUNCTIONS[name]["kind"] == "initializer"]
+CASES = DATA["initializers"].get("random", {})
+# excess kurtosis E[z**4] - 3 of a standard normal and of a uniform
+KURTOSIS = {"normal": 0.0, "uniform": -1.2}
 
 
-def test_zeros(initializers, check):
-    fan_in, fan_out = INITIALIZERS["zeros"]["shape"]
-    what = check.label("zeros", str(fan_in), str(fan_out))
-    weights = initializers.call("zeros", fan_in, fan_out)
-    check.array(what, weights, shape=(fan_in, fan_out), dtype=np.float64)
-    if np.any(weights != 0):
-        check.fail(f"{what} returned non-zero values")
-
-
-@pytest.mark.parametrize("name", list(INITIALIZERS["random"]))
-def test_random_initializer(name, initializers, check):
-    for case in INITIALIZERS["random"][name]:
-        fan_in, fan_out = case["shape"]
-        seed = case["seed"]
-        what = check.label(name, str(fan_in), str(fan_out), "rng", **case["kwargs"])
-
-        def draw(seed, fan_in=fan_in, fan_out=fan_out, case=case):
-            rng = np.random.default_rng(seed)
-            return initializers.call(name, fan_in, fan_out, rng, **case["kwargs"])
-
-        weights = draw(seed)
+@pytest.mark.parametrize("name", NAMES)
+def test_initializer(name, check):
+    kind = FUNCTIONS[name]["kind"]
+    call = check.student(name, first=True)
+    if kind == "zeros":
+        fan_in, fan_out = DATA["initializers"]["zeros"]["shape"]
+        what = check.label(name, str(fan_in), str(fan_out))
+        weights = call(fan_in, fan_out)
         check.array(what, weights, shape=(fan_in, fan_out), dtype=np.float64)
-
-        std = case["std"]
-        if not 0.8 * std <= weights.std() <= 1.25 * std:
-            hint = ""
-            if 0.8 * std**2 <= weights.std() <= 1.25 * std**2:
-                hint = " (is that the variance? rng.normal takes the standard deviation)"
-            check.fail(
-                f"{what}: the weights have standard deviation {weights.std():.4g}, "
-                f"expected about {std:.4g}{hint}"
-            )
-        if abs(weights.mean()) > 0.1 * std:
-            check.fail(f"{what}: the weights have mean {weights.mean():.4g}, expected about 0")
-        bound = case["bound"]
-        if bound is not None and np.abs(weights).max() > bound:
-            check.fail(
-                f"{what}: a weight of {np.abs(weights).max():.4g} lies outside "
-                f"[-{bound:.4g}, {bound:.4g}]"
-            )
-
-        if not np.array_equal(draw(seed), weights):
-            check.fail(
-                f"{what}: two generators with the same seed gave different weights; "
-                "draw every random number from rng, never from np.random"
-            )
-        if np.array_equal(draw(seed + 1), weights):
-            check.fail(
-                f"{what}: generators with different seeds gave the same weights; "
-                "draw every random number from rng"
-            )
+        if np.any(weights != 0):
+            check.fail(f"{what} returned non-zero values", check.hint(name, "values"))
+    elif kind == "table":
+        calculate_gain(name, call, check)
+    else:
+        tip = check.hint(name, "contract")
+        fans = [tuple(case["shape"]) for case in CASES[name]] + [(3, 7), (7, 3), (1, 1)]
+        for fan_in, fan_out in dict.fromkeys(fans):
+            what = check.label(name, str(fan_in), str(fan_out), "rng")
+            weights = call(fan_in, fan_out, np.random.default_rng(0))
+            if not isinstance(weights, np.ndarray):
+                check.fail(f"{what} returned a {type(weights).__name__}, expected a "
+                           "numpy.ndarray", tip)
+            if weights.shape != (fan_in, fan_out):
+                check.fail(f"{what} returned shape {weights.shape}, expected (fan_in, fan_out) "
+                           f"= ({fan_in}, {fan_out})", tip)
+            if weights.dtype != np.float64:
+                check.fail(f"{what} returned dtype {weights.dtype}, expected float64", tip)
 
 
-def test_calculate_gain(initializers, check):
-    for case in INITIALIZERS["calculate_gain"]:
-        what = check.label("calculate_gain", *map(repr, case["args"]))
-        gain = initializers.call("calculate_gain", *case["args"])
-        check.close(what, gain, case["expected"], **EXPECTED["tolerance"]["float64"])
-    for args in INITIALIZERS["calculate_gain_rejects"]:
-        what = check.label("calculate_gain", *map(repr, args))
+def calculate_gain(name, call, check):
+    for case in DATA["initializers"]["calculate_gain"]:
+        what = check.label(name, *map(repr, case["args"]))
+        gain = call(*case["args"])
+        check.close(what, gain, case["expected"], hint=check.hint(name, "values"),
+                    **DATA["tolerance"]["float64"])
+    for args in DATA["initializers"]["calculate_gain_rejects"]:
+        what = check.label(name, *map(repr, args))
         with pytest.raises(ValueError):
-            initializers.call("calculate_gain", *args)
-            check.fail(f"{what} should raise ValueError: the name is not in the table")
+            returned = call(*args)
+            check.fail(f"{what} returned {returned!r}, expected ValueError: the name is not "
+                       "in the table", check.hint(name, "errors"))
+
+
+def draw(check, name, case, seed, global_seed=None):
+    """The weights for a generator of this seed (np.random seeded first if asked)."""
+    fan_in, fan_out = case["shape"]
+    state = np.random.get_state()
+    try:
+        if global_seed is not None:
+            np.random.seed(global_seed)
+        rng = np.random.default_rng(seed)
+        weights = check.student(name)(fan_in, fan_out, rng, **case["kwargs"])
+    finally:
+        np.random.set_state(state)
+    return np.asarray(weights, dtype=np.float64)
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_moments(name, check):
+    family = FUNCTIONS[name]["family"]
+    for case in CASES[name]:
+        fan_in, fan_out = case["shape"]
+        what = check.label(name, str(fan_in), str(fan_out), "rng", **case["kwargs"])
+        weights = draw(check, name, case, case["seed"])
+        std = case["std"]
+        spread = weights.std()
+        if abs(weights.mean()) > 0.1 * std:
+            check.fail(f"{what}: the weights have mean {weights.mean():.4g}, expected about 0 "
+                       f"(within {0.1 * std:.4g})", check.hint(name, "mean"))
+        if not 0.8 * std <= spread <= 1.25 * std:
+            variance = (
+                " (is that the variance? rng.normal takes the standard deviation)"
+                if 0.8 * std**2 <= spread <= 1.25 * std**2
+                else ""
+            )
+            check.fail(f"{what}: the weights have standard deviation {spread:.4g}, expected "
+                       f"about {std:.4g} (within 20 %){variance}", check.hint(name, "scale"))
+        z = (weights - weights.mean()) / spread
+        excess = float(np.mean(z**4) - 3)
+        if abs(excess - KURTOSIS[family]) > 0.4:
+            other = "uniform" if family == "normal" else "normal"
+            check.fail(f"{what}: the weights do not look {family}ly distributed (excess "
+                       f"kurtosis {excess:.3g}, expected about {KURTOSIS[family]:g}); are they "
+                       f"drawn from a {other} distribution?", check.hint(name, "distribution"))
+        bound = case["bound"]
+        if bound is not None:
+            top = float(np.abs(weights).max())
+            if not 0.99 * bound <= top <= bound * (1 + 1e-12):
+                check.fail(f"{what}: the largest |weight| is {top:.4g}, but U(-a, a) needs "
+                           f"a = {bound:.4g}: the weights must fill (-a, a)",
+                           check.hint(name, "scale"))
+
+
+@pytest.mark.parametrize("name", RANDOM)
+def test_generator(name, check):
+    case = CASES[name][0]
+    what = check.label(name, *map(str, case["shape"]), "rng", **case["kwargs"])
+    seed = case["seed"]
+    first = draw(check, name, case, seed, global_seed=1)
+    if not np.array_equal(draw(check, name, case, seed, global_seed=2), first):
+        check.fail(f"{what}: two generators with the same seed gave different weights "
+                   "(np.random was seeded differently before each call) -- some randomness "
+                   "comes from somewhere else (np.random.* or a new default_rng())",
+                   check.hint(name, "generator"))
+    if np.array_equal(draw(check, name, case, seed + 1, global_seed=1), first):
+        check.fail(f"{what}: generators with different seeds gave the same weights -- the "
+                   "rng you are given is not used", check.hint(name, "generator"))
+
+
+# an assignment without random initializers has neither test
+test_moments.__test__ = test_generator.__test__ = bool(RANDOM)
