@@ -99,6 +99,16 @@ class Composition:
     points: dict[str, dict[str, float]]  # function -> check -> points (total 100)
     titles: dict[str, str]
     stubs: dict[str, str] = field(default_factory=dict)  # student file -> source
+    without_public_tests: list[str] = field(default_factory=list)  # no public data for these
+
+
+@dataclass(frozen=True)
+class Composed:
+    """What ``grader new`` wrote."""
+
+    folder: Path
+    files: list[Path]  # sorted
+    without_public_tests: list[str]  # graded, but the public tests cannot check them
 
 
 # --- the command line ------------------------------------------------------------------
@@ -136,12 +146,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Carry out ``grader new``."""
     functions = [f.strip() for f in args.functions.split(",") if f.strip()]
-    written = compose(args.course_dir, args.base, functions, points_file=args.points,
-                      name=args.name)
+    composed = compose(args.course_dir, args.base, functions, points_file=args.points,
+                       name=args.name)
     folder = args.course_dir
-    print(f"wrote {len(written)} files to {folder}:")
-    for path in written:
+    print(f"wrote {len(composed.files)} files to {folder}:")
+    for path in composed.files:
         print(f"  {path.relative_to(folder).as_posix()}")
+    if composed.without_public_tests:
+        print(f"note: the public tests cannot check {', '.join(composed.without_public_tests)} "
+              "without the reference; only the grader does")
     name = Assignment.load(folder).name
     print("next:\n"
           f"  grader release {folder} OUT                     # the student bundle\n"
@@ -156,10 +169,10 @@ def run(args: argparse.Namespace) -> int:
 
 def compose(course_dir: Path, base: str | Path, functions: Sequence[str], *,
             points_file: Path | None = None, name: str | None = None,
-            root: Path | None = None) -> list[Path]:
+            root: Path | None = None) -> Composed:
     """Write the assignment of ``functions`` taken from ``base`` into ``course_dir``.
 
-    Returns the files written, sorted. Raises :class:`UsageError` (and writes nothing)
+    Returns what it wrote. Raises :class:`UsageError` (and writes nothing)
     for an unknown function, a ``course_dir`` that is not new or empty, or a bad points
     file."""
     course_dir = Path(course_dir)
@@ -183,7 +196,8 @@ def compose(course_dir: Path, base: str | Path, functions: Sequence[str], *,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     Assignment.load(course_dir)
-    return sorted(p for p in course_dir.rglob("*") if p.is_file())
+    return Composed(course_dir, sorted(p for p in course_dir.rglob("*") if p.is_file()),
+                    composition.without_public_tests)
 
 
 def plan(base: Assignment, functions: Sequence[str], name: str,
@@ -422,7 +436,7 @@ def _write(composition: Composition, folder: Path) -> None:
             target = folder.joinpath(*relative.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(base.folder.joinpath(*relative.parts), target)
-    public_data(folder, composition.functions)
+    composition.without_public_tests = public_data(folder, composition.functions)
     (folder / "README.md").write_text(student_readme(composition, base.folder / "README.md"),
                                       encoding="utf-8")
     _examples(composition, folder)
@@ -474,12 +488,13 @@ def _num(value: float) -> str:
     return f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
 
 
-def public_data(folder: Path, functions: Sequence[str]) -> None:
+def public_data(folder: Path, functions: Sequence[str]) -> list[str]:
     """Regenerate the public tests' data for ``functions`` with the composed package's own
-    copy of the base's ``grading/make_public_data.py`` (it writes into its own folder)."""
+    copy of the base's ``grading/make_public_data.py`` (it writes into its own folder).
+    Returns the functions it could write no public test data for."""
     script = folder / "grading" / "make_public_data.py"
     if not script.is_file():
-        return
+        return list(functions)
     spec = importlib.util.spec_from_file_location(f"_grader_new_public_{folder.name}", script)
     if spec is None or spec.loader is None:  # pragma: no cover
         raise GraderError(f"cannot load {script}")
@@ -488,13 +503,14 @@ def public_data(folder: Path, functions: Sequence[str]) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     build = module.build
-    if "functions" in inspect.signature(build).parameters:
-        data = build(functions=list(functions))
-    else:  # TEMPORARY until make_public_data.py takes functions
-        data = build()
+    if "functions" not in inspect.signature(build).parameters:
+        raise GraderError(f"{script} cannot write the data of chosen functions only (its "
+                          "build() takes no functions)")
+    data = build(functions=list(functions))
     output = Path(module.OUTPUT)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(module.dumps(data), encoding="utf-8")
+    return [str(f) for f in data.get("without_public_tests", [])]
 
 
 def _examples(composition: Composition, folder: Path) -> None:

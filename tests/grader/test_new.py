@@ -255,8 +255,9 @@ def test_a_folder_that_is_not_empty_is_refused_and_left_alone(tmp_path: Path) ->
 def test_the_command_prints_what_it_wrote_and_what_to_run_next(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "small"
-    assert main(["new", str(folder), "--functions", "relu", "--name", "relu-only"]) == 0
+    assert main(["new", str(folder), "--functions", "relu,prelu", "--name", "relu-only"]) == 0
     out = capsys.readouterr().out
+    assert "note: the public tests cannot check prelu without the reference" in out
     assert f"wrote {len([p for p in folder.rglob('*') if p.is_file()])} files to {folder}" in out
     assert "  assignment.toml\n" in out and "  activations.py\n" in out
     assert f"grader release {folder} OUT" in out
@@ -265,3 +266,18 @@ def test_the_command_prints_what_it_wrote_and_what_to_run_next(
     loaded = Assignment.load(folder)
     assert loaded.name == "relu-only" and loaded.student_files == ("activations.py",)
     assert [p.name for p in (folder / "examples" / "correct").iterdir()] == ["activations.py"]
+
+
+def test_every_catalogue_function_composes_and_its_correct_example_scores_100(
+        tmp_path: Path) -> None:
+    """The kinds of check grader new gives a catalogue function are those its hidden
+    suite runs: a manifest pair no suite collects would stop the grading."""
+    from grader.new import catalogue, load_registry
+
+    every = list(catalogue(load_registry(BASE)))
+    folder = tmp_path / "everything"
+    compose(folder, "activations", every)
+    settings = Settings(assignment=str(folder))
+    entry = grade(read(folder / "examples" / "correct", settings.load().student_files), settings)
+    assert entry["score"] == 100.0, [t["name"] for t in entry["tests"] if t["status"] != "passed"]
+    assert sorted(function_scores(entry)) == sorted(every)
