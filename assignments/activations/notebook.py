@@ -419,6 +419,39 @@ else:
         plt.show()
 """
 
+PRELU = """\
+### PReLU
+
+Leaky ReLU whose slope for negative input is a **learned** parameter `weight`: one
+number, or one per channel (the channel axis is axis 1, as in PyTorch). Reshape a
+per-channel weight so that it lines up with axis 1 before multiplying.
+"""
+
+PRELU_GRAD = """\
+### PReLU': the gradient of the input and of the slope
+
+The slope is a parameter, so backpropagation needs its gradient too: `grad_x` is the
+upstream gradient times 1 or `weight`, and `grad_weight` collects `upstream * x` over
+every negative entry the slope multiplies -- summed over the batch and every axis but
+the channel axis. At `x = 0` PyTorch takes the left-hand slope, `weight`.
+"""
+
+ACTIVATION_STATS = """\
+### The depth experiment, as a function
+
+The picture above as a function you can test: push `rng.standard_normal((samples,
+width))` through `depth` layers `h = f(h @ W)` with `W = init(width, width, rng)` and
+record the spread of each layer's activations.
+"""
+
+SATURATED = """\
+### Saturated units
+
+A sigmoid or tanh unit whose pre-activation sits far out on a flat tail passes almost
+no gradient: the other way a network stops learning. Count, per unit, the share of
+samples where the derivative is below `threshold`, in batches as for dead ReLUs.
+"""
+
 PLOT_SETUP = """\
 # Pictures are optional: they need matplotlib (pip install matplotlib).
 try:
@@ -448,8 +481,28 @@ PARTS = (
     Answer("softplus", SOFTPLUS),
     Answer("swish", "### Swish\n\n`x * sigmoid(beta * x)`; the `beta` goes inside the sigmoid."),
     Answer("mish", "### Mish\n\n`x * tanh(softplus(x))`, with a stable softplus."),
+    Answer("prelu", PRELU),
+    Answer("hardtanh", "### Hard tanh\n\ntanh's S-shape in three straight lines: `x` clipped to "
+                       "`[min_val, max_val]`. Cheap, and flat (so saturated) outside the bounds."),
+    Answer("relu6", "### ReLU6\n\nReLU capped at 6, which keeps activations small enough for "
+                    "low-precision arithmetic (MobileNet)."),
+    Answer("hardsigmoid", "### Hard sigmoid\n\n`relu6(x + 3) / 6`: a sigmoid made of three "
+                          "straight lines, no exponential at all."),
+    Answer("hardswish", "### Hard swish\n\n`x * relu6(x + 3) / 6`: swish with the hard sigmoid "
+                        "in place of the sigmoid (MobileNetV3)."),
+    Answer("softsign", "### Softsign\n\n`x / (1 + |x|)` squashes into (-1, 1) like tanh, but "
+                       "approaches the bounds like `1/|x|`, not exponentially: it saturates "
+                       "more slowly."),
+    Answer("celu", "### CELU\n\n`max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`: ELU with "
+                   "`x / alpha` in the exponential, so its slope at 0 is 1 for every `alpha`."),
+    Answer("logsigmoid", "### Log-sigmoid\n\n`log(sigmoid(x)) = -softplus(-x)`. Never take the "
+                         "log of a sigmoid: for `x` below about -745 the sigmoid underflows to 0 "
+                         "and the log is `-inf`, where the true value is about `x`."),
     Plot(GALLERY_TEXT, GALLERY_PLOT),
     Answer("softmax", SOFTMAX),
+    Answer("log_softmax", "### Log-softmax\n\nLog-probabilities: `x - logsumexp(x)` along "
+                          "`axis`. Subtract the maximum first, and never take the log of a "
+                          "softmax entry that may have underflowed to 0."),
     Markdown(DERIVATIVES),
     Answer("sigmoid_grad", "### Sigmoid'"),
     Answer("tanh_grad", "### Tanh'\n\n`1 - tanh(x)**2`: the square matters."),
@@ -465,7 +518,25 @@ PARTS = (
                          "`s + beta * x * s * (1 - s)`."),
     Answer("mish_grad", "### Mish'\n\nWith `t = tanh(softplus(x))`: "
                         "`t + x * (1 - t**2) * sigmoid(x)`."),
+    Answer("prelu_grad", PRELU_GRAD),
+    Answer("hardtanh_grad", "### Hard tanh'\n\n1 strictly between the bounds, 0 elsewhere -- "
+                            "also at `min_val` and `max_val` (as in PyTorch)."),
+    Answer("relu6_grad", "### ReLU6'\n\n1 for `0 < x < 6`, 0 elsewhere, at both kinks too."),
+    Answer("hardsigmoid_grad", "### Hard sigmoid'\n\n1/6 strictly inside (-3, 3), 0 elsewhere."),
+    Answer("hardswish_grad", "### Hard swish'\n\n`x / 3 + 1/2` inside (-3, 3), 0 below and 1 "
+                             "above; at the kinks PyTorch takes the outer values (0 at -3, 1 "
+                             "at 3)."),
+    Answer("softsign_grad", "### Softsign'\n\n`1 / (1 + |x|)**2`; square `1 / (1 + |x|)`, "
+                            "which cannot overflow, rather than `1 + |x|`."),
+    Answer("celu_grad", "### CELU'\n\n1 for `x > 0`, `exp(x / alpha)` otherwise: the `alpha` "
+                        "in front cancels with the chain rule's `1 / alpha`."),
+    Answer("logsigmoid_grad", "### Log-sigmoid'\n\n`1 - sigmoid(x) = sigmoid(-x)`, computed "
+                              "stably."),
     Answer("softmax_vjp", SOFTMAX_VJP),
+    Answer("log_softmax_vjp", "### The log-softmax's vector-Jacobian product\n\nIts Jacobian "
+                              "is `I - 1 s^T` (with `s = softmax(x)`), so the product with `g` "
+                              "is `g - s * sum(g, axis, keepdims=True)`: one sum, no n-by-n "
+                              "matrix."),
     Plot(SLOPES_TEXT, SLOPES_PLOT),
     Markdown(INITIALIZATION),
     Answer("zeros", "### Zeros\n\nThe symmetry that never breaks: write it to see why it "
@@ -478,9 +549,11 @@ PARTS = (
     Answer("he_normal", "### He, normal"),
     Answer("lecun_normal", "### LeCun, normal"),
     Plot(DEPTH_TEXT, DEPTH_PLOT),
+    Answer("activation_stats", ACTIVATION_STATS),
     Answer("calculate_gain", GAIN),
     Markdown(DEAD),
     Answer("relu_activity", "### How often each unit is active"),
     Answer("dead_relu_mask", "### Which units are dead"),
     Plot(DEAD_TEXT, DEAD_PLOT),
+    Answer("saturated_fraction", SATURATED),
 )

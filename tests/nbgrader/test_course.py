@@ -121,13 +121,16 @@ def test_the_template_lives_with_its_assignment_and_is_loaded_by_path() -> None:
         templates.load(template.with_name("nope.py"))
 
 
-def test_the_default_notebook_is_its_whole_template_unfiltered(notebook) -> None:
+def test_the_default_notebook_is_its_template_but_the_answers_of_the_rest_of_the_catalogue(
+        notebook) -> None:
     parts = template_parts()
     kept = templates.select(parts, RUBRIC.functions, RUBRIC.files, RUBRIC.functions)
-    assert kept == parts
+    assert kept == [p for p in parts
+                    if not (isinstance(p, templates.Answer) and p.function not in RUBRIC.files)]
+    assert len(kept) < len(parts)  # the template teaches the whole catalogue
     assert [c.metadata.nbgrader.grade_id for c in notebook.cells
             if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("picture_")] == \
-        [f"picture_{i:02d}" for i, p in enumerate(parts) if isinstance(p, templates.Plot)]
+        [f"picture_{i:02d}" for i, p in enumerate(kept) if isinstance(p, templates.Plot)]
 
 
 def test_the_build_accepts_the_assignments_folder_as_well_as_its_name(notebook) -> None:
@@ -143,16 +146,23 @@ def test_a_template_is_filtered_by_what_the_manifest_grades() -> None:
              "relu_grad": "derivatives.py", "softsign": "activations.py"}
     kept = templates.select(parts, graded, files, RUBRIC.functions)
     answers = [p.function for p in kept if isinstance(p, templates.Answer)]
-    # softsign has no answer in the template: a plain one after the file's last answer
-    assert answers == ["sigmoid", "relu", "softsign", "relu_grad"]
-    assert next(p for p in kept if isinstance(p, templates.Answer)
-                and p.function == "softsign").text == "### `softsign`"
+    assert answers == ["sigmoid", "relu", "softsign", "relu_grad"]  # the template's order
     # plots that use tanh, leaky_relu, ... are left out; those that use none stay
     template = templates.load(Settings().load().notebook_template)
     assert [p.code for p in kept if isinstance(p, templates.Plot)] == \
         [template.PLOT_SETUP, template.ZIGZAG_PLOT]
     assert [p for p in kept if isinstance(p, templates.Markdown)] == \
         [p for p in parts if isinstance(p, templates.Markdown)]
+
+
+def test_a_graded_function_the_template_does_not_teach_gets_a_plain_answer() -> None:
+    parts = [templates.Markdown("# intro"), templates.Answer("sigmoid", "### Sigmoid"),
+             templates.Answer("relu_grad", "### ReLU'"), templates.Markdown("the end")]
+    files = {"sigmoid": "activations.py", "relu_grad": "derivatives.py",
+             "brand_new": "activations.py", "other_file": "extra.py"}
+    kept = templates.select(parts, list(files), files, [])
+    assert kept == [parts[0], parts[1], templates.Answer("brand_new", "### `brand_new`"),
+                    parts[2], parts[3], templates.Answer("other_file", "### `other_file`")]
 
 
 def test_a_template_that_answers_a_function_twice_is_refused() -> None:
