@@ -41,6 +41,7 @@ from typing import Any
 
 from grader.assignment import MANIFEST, TOTAL, Assignment
 from grader.errors import GraderError, UsageError
+from grader.notebook import python_lines
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -387,7 +388,7 @@ def _stub_order(stubs: Mapping[str, list[str]], records: Mapping[str, Any]) -> l
 def _defs(source: str) -> dict[str, tuple[int, int]]:
     """Top-level function -> (first, last) line, 1-based, with its decorators and the
     comment lines right above it."""
-    lines = source.splitlines()
+    lines = python_lines(source)
     found = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -403,14 +404,14 @@ def compose_stub(stubs: Mapping[str, list[str]], file: str, functions: Sequence[
     blocks of ``functions``, from the base stub or the catalogue's, in that order."""
     base = stubs[file][0]
     defs = _defs(base)
-    header_end = min((start for start, _ in defs.values()), default=len(base.splitlines()) + 1)
-    header = "\n".join(base.splitlines()[:header_end - 1]).rstrip("\n")
+    header_end = min((start for start, _ in defs.values()), default=len(python_lines(base)) + 1)
+    header = "\n".join(python_lines(base)[:header_end - 1]).rstrip("\n")
     blocks = []
     for function in functions:
         for source in stubs[file]:
             span = _defs(source).get(function)
             if span:
-                blocks.append("\n".join(source.splitlines()[span[0] - 1:span[1]]))
+                blocks.append("\n".join(python_lines(source)[span[0] - 1:span[1]]))
                 break
     return header + "\n\n\n" + "\n\n\n".join(blocks) + "\n"
 

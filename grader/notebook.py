@@ -212,7 +212,7 @@ def to_files(cells: Iterable[Cell], files_of: Mapping[str, str], name: str = "th
         if tree is None:
             notes.append(f"{name}: cell {cell.number} left out: {problem}")
             continue
-        lines = _lines(source)
+        lines = python_lines(source)
         for node in tree.body:
             try:
                 statement = _keep(node, lines, cell.answer, files_of, own_modules, futures)
@@ -275,7 +275,7 @@ def _too_deep(tree: ast.AST) -> bool:
     return False
 
 
-def _lines(text: str) -> list[str]:
+def python_lines(text: str) -> list[str]:
     """The lines of ``text`` as Python counts them (only ``\\n``, ``\\r\\n`` and ``\\r``
     end a line; ``str.splitlines`` also splits at form feeds and U+2028)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -289,7 +289,7 @@ def strip_ipython(source: str) -> tuple[str, str]:
 
     Linear in the length of ``source``: plain string operations, no regular expression
     that could backtrack over a long line of spaces."""
-    lines = _lines(source)
+    lines = python_lines(source)
     first = next((line.strip() for line in lines if line.strip()), "")
     if first.startswith("%%"):
         magic = first[2:].split(None, 1)[0] if first[2:].strip() else ""

@@ -104,9 +104,9 @@ class GradingPlugin:
         """Every graded function must have a record in the suites (items parametrized
         with ``by_name``): a manifest entry no suite grades is an error before any
         submission is graded, never a silent zero."""
-        records = {getattr(item.callspec.params["record"], "name", None)
-                   for item in session.items
-                   if "record" in getattr(getattr(item, "callspec", None), "params", {})}
+        params = [getattr(getattr(item, "callspec", None), "params", {})
+                  for item in session.items]
+        records = {getattr(p["record"], "name", None) for p in params if "record" in p}
         missing = [f for f in self.functions if f not in records]
         if records and missing:
             self.collection_errors.append(

@@ -146,8 +146,8 @@ def saturated_fraction(
     "tanh") after every layer: ``a_l = h_l @ weights[l] + biases[l]``,
     ``h_{l+1} = f(a_l)``.
 
-    .. math:: \operatorname{saturated}_{l,j} = rac{1}{n}
-              igl|\{\, i : f'((a_l)_{ij}) < \mathrm{threshold} \,\}igr|, \qquad
+    .. math:: \operatorname{saturated}_{l,j} = \frac{1}{n}
+              \bigl|\{\, i : f'((a_l)_{ij}) < \mathrm{threshold} \,\}\bigr|, \qquad
               \sigma' = \sigma(a)\,\sigma(-a), \quad 	anh' = 1/\cosh^2 a
 
     (the forms without the cancellation of :math:`1 - \sigma` or :math:`1 - 	anh^2`).

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.notebook import python_lines
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -135,10 +137,10 @@ def _names(nodes: Iterable[ast.AST]) -> set[str]:
 
 def _source(source: str, node: ast.stmt) -> str:
     start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-    lines = source.splitlines()[start - 1:node.end_lineno]
+    lines = python_lines(source)[start - 1:node.end_lineno]
     # keep the comment block right above a helper: it says why the helper exists
     above = start - 2
-    all_lines = source.splitlines()
+    all_lines = python_lines(source)
     while above >= 0 and all_lines[above].lstrip().startswith("#"):
         lines.insert(0, all_lines[above])
         above -= 1
@@ -153,7 +155,7 @@ def _body(source: str, node: ast.FunctionDef) -> str:
         and isinstance(first.value.value, str)
     start = (first.end_lineno or first.lineno) + 1 if has_doc and len(body) > 1 \
         else first.lineno
-    lines = source.splitlines()[start - 1:node.end_lineno]
+    lines = python_lines(source)[start - 1:node.end_lineno]
     return textwrap.dedent("\n".join(lines)).strip("\n")
 
 
@@ -166,7 +168,7 @@ def stub_header(source: str, function: str) -> str:
             if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
                 raise LookupError(f"the stub of {function} has no docstring")
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            return "\n".join(source.splitlines()[start - 1:first.end_lineno])
+            return "\n".join(python_lines(source)[start - 1:first.end_lineno])
     raise LookupError(f"the stub does not define {function}")
 
 
