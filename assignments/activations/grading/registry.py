@@ -76,12 +76,18 @@ class Elementwise:
     reference: Callable[..., Any]
     params: tuple[Mapping[str, Any], ...] = ({},)
     derivative_of: str | None = None  # the forward function, for derivatives
-    kinks: tuple[float, ...] = ()  # where the derivative jumps
+    # where the derivative jumps: fixed points, or (params) -> points for kinks that move
+    # with the parameters (hardtanh's min_val and max_val)
+    kinks: tuple[float, ...] | Callable[[Mapping[str, Any]], tuple[float, ...]] = ()
     convention: str = ""  # what the derivative is at the kink, for the student
     hints: Mapping[str, str] = field(default_factory=dict)
 
     def hint(self, check: str) -> str:
         return self.hints.get(check, HINTS.get(check, ""))
+
+    def kinks_at(self, params: Mapping[str, Any]) -> tuple[float, ...]:
+        """The kinks for one parameter setting."""
+        return tuple(self.kinks(params)) if callable(self.kinks) else self.kinks
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,33 @@ ACTIVATIONS = (
         "values": "swish(x) = x*sigmoid(beta*x): the beta goes inside the sigmoid"}),
     _act("mish", hints={
         "stability": "mish(x) = x*tanh(softplus(x)); softplus must be the stable one"}),
+    # the rest of the lecture's catalogue (graded where an assignment's rubric lists them)
+    _act("hardtanh", params=({}, {"min_val": -2.0, "max_val": 0.5}), hints={
+        "values": "clip x to [min_val, max_val] -- the bounds you are given, not -1 and 1 "
+                  "(np.clip(x, min_val, max_val))"}),
+    _act("relu6", hints={
+        "values": "relu6(x) = min(max(x, 0), 6): ReLU capped at 6 (np.clip(x, 0, 6))"}),
+    _act("hardsigmoid", hints={
+        "values": "hardsigmoid(x) = relu6(x + 3) / 6: 0 below -3, 1 above 3 and the line "
+                  "x/6 + 1/2 in between"}),
+    _act("hardswish", hints={
+        "values": "hardswish(x) = x * relu6(x + 3) / 6, i.e. x * hardsigmoid(x)"}),
+    _act("softsign", hints={
+        "values": "softsign(x) = x / (1 + |x|): the absolute value goes in the denominator",
+        "stability": "x / (1 + |x|) stays finite for every finite x; avoid forms such as "
+                     "x*x or 1/x that overflow or divide by zero"}),
+    _act("celu", params=({}, {"alpha": 0.5}, {"alpha": 2.0}), hints={
+        "values": "celu(x) = max(0, x) + min(0, alpha*(exp(x/alpha) - 1)): the x is divided "
+                  "by alpha inside the exp (that is what makes CELU differ from ELU); "
+                  "np.expm1 is exact near 0",
+        "stability": "np.where evaluates both branches: np.exp(x/alpha) for the unused branch "
+                     "overflows at large positive x; use np.expm1(np.minimum(x, 0) / alpha)"}),
+    _act("logsigmoid", hints={
+        "values": "logsigmoid(x) = log(sigmoid(x)) = -softplus(-x); for very negative x it "
+                  "is about x, never -inf",
+        "stability": "np.log(sigmoid(x)) is log(0) = -inf once sigmoid(x) underflows (x below "
+                     "about -745); compute -softplus(-x) = -np.logaddexp(0, -x) instead, or "
+                     "min(x, 0) - log1p(exp(-|x|))"}),
 )
 
 DERIVATIVES = (
@@ -226,6 +259,46 @@ DERIVATIVES = (
         "values": "with t = tanh(softplus(x)): mish'(x) = t + x*(1-t**2)*sigmoid(x)",
         "stability": "use the stable softplus (np.logaddexp(0, x)) and the stable sigmoid "
                      "inside mish'(x) = t + x*(1-t**2)*sigmoid(x)"}),
+    _grad("hardtanh", params=({}, {"min_val": -2.0, "max_val": 0.5}),
+          kinks=lambda p: (p.get("min_val", -1.0), p.get("max_val", 1.0)),
+          convention="hardtanh' is 0 at min_val and at max_val (1 only strictly between "
+                     "them, as in PyTorch)",
+          hints={"values": "1 strictly between min_val and max_val, 0 outside -- with the "
+                           "bounds you are given",
+                 "kink": "hardtanh_grad is 0 at x = min_val and at x = max_val (as in "
+                         "PyTorch): use min_val < x < max_val, not <="}),
+    _grad("relu6", kinks=(0.0, 6.0),
+          convention="relu6' is 0 at 0 and at 6 (1 only strictly between, as in PyTorch)",
+          hints={"values": "1 for 0 < x < 6, 0 elsewhere: the cap at 6 is flat too",
+                 "kink": "relu6_grad is 0 at x = 0 and at x = 6 (as in PyTorch): use "
+                         "(0 < x) & (x < 6)"}),
+    _grad("hardsigmoid", kinks=(-3.0, 3.0),
+          convention="hardsigmoid' is 0 at -3 and at 3 (1/6 only strictly between, as in "
+                     "PyTorch)",
+          hints={"values": "1/6 for -3 < x < 3 (the slope of x/6 + 1/2), 0 elsewhere",
+                 "kink": "hardsigmoid_grad is 0 at x = -3 and at x = 3 (as in PyTorch): "
+                         "1/6 only strictly inside (-3, 3)"}),
+    _grad("hardswish", kinks=(-3.0, 3.0),
+          convention="hardswish' takes the outer value at both kinks, as PyTorch 2.x does: "
+                     "0 at x = -3 and 1 at x = 3",
+          hints={"values": "0 for x < -3, x/3 + 1/2 in the middle (the derivative of "
+                           "x*(x+3)/6), 1 for x > 3",
+                 "kink": "PyTorch 2.x takes the outer branch at both kinks: hardswish_grad is "
+                         "0 at x = -3 and 1 at x = 3, so x/3 + 1/2 only strictly inside "
+                         "(-3, 3)"}),
+    _grad("softsign", hints={
+        "values": "d/dx x/(1+|x|) = 1/(1+|x|)**2: the quotient rule, with d|x|/dx = sign(x)",
+        "stability": "1/(1+|x|)**2 squares 1+|x|, which overflows for |x| above 1e154: "
+                     "compute (1/(1+|x|))**2 instead, which only underflows to 0"}),
+    _grad("celu", params=({}, {"alpha": 0.5}, {"alpha": 2.0}), hints={
+        "values": "1 for x > 0 and exp(x/alpha) otherwise: the alpha in front cancels "
+                  "with the 1/alpha of the chain rule",
+        "stability": "np.where evaluates both branches: np.exp(x/alpha) overflows for large "
+                     "positive x; use np.exp(np.minimum(x, 0) / alpha)"}),
+    _grad("logsigmoid", hints={
+        "values": "d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x)",
+        "stability": "compute sigmoid(-x) stably: np.exp only of -|x| (1/(1+np.exp(x)) "
+                     "overflows for x > 709)"}),
 )
 
 SOFTMAX = AlongAxis("softmax", "activations.py", reference.softmax,
@@ -248,6 +321,158 @@ SOFTMAX_VJP = AlongAxis("softmax_vjp", "derivatives.py", reference.softmax_vjp,
                     "diag(s) - s s^T by the upstream gradient by hand, and what is left is "
                     "s * (g - sum(g*s, axis, keepdims=True)), one sum along the axis and no "
                     "n-by-n matrix"})
+
+LOG_SOFTMAX = AlongAxis("log_softmax", "activations.py", reference.log_softmax,
+                        params=({}, {"axis": 0}, {"axis": 1}), hints={
+        "values": "log_softmax(x) = x - logsumexp(x, axis, keepdims=True), along the axis you "
+                  "are given; logsumexp(x) = m + log(sum(exp(x - m))) with m the maximum",
+        "stability": "np.log(softmax(x)) is log(0) = -inf where a softmax entry underflows; "
+                     "compute x - m - log(sum(exp(x - m), axis, keepdims=True)) with m the "
+                     "maximum along the axis: no exp overflows and no log sees a 0"})
+LOG_SOFTMAX_VJP = AlongAxis("log_softmax_vjp", "derivatives.py", reference.log_softmax_vjp,
+                            params=({}, {"axis": 0}, {"axis": 1}), upstream=True,
+                            derivative_of="log_softmax", hints={
+        "values": "with s = softmax(x): the result is g - s * sum(g, axis, keepdims=True); the "
+                  "Jacobian of log_softmax is I - 1 s^T, so every output feels the whole sum "
+                  "of g",
+        "gradient": "the result must equal the gradient of sum(upstream * log_softmax(x)) "
+                    "with respect to x",
+        "stability": "compute s with the stable softmax (subtract the maximum along the "
+                     "axis), or as exp(log_softmax(x)), then g - s * sum(g, axis, keepdims=True)",
+        "jacobian": "a vector-Jacobian product never needs the Jacobian itself: multiply "
+                    "I - 1 s^T by the upstream gradient by hand, and what is left is "
+                    "g - s * sum(g, axis, keepdims=True), one sum along the axis and no "
+                    "n-by-n matrix"})
+
+
+@dataclass(frozen=True)
+class Channelwise:
+    """prelu and its gradient: x and a learnable slope ``weight``, a scalar or one value
+    per channel (the channel axis is axis 1, as in PyTorch)."""
+
+    name: str
+    file: str
+    reference: Callable[..., Any]
+    derivative_of: str | None = None  # prelu_grad: returns (grad_x, grad_weight)
+    convention: str = ""
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+    def hint(self, check: str) -> str:
+        return self.hints.get(check, HINTS.get(check, ""))
+
+
+PRELU = Channelwise("prelu", "activations.py", reference.prelu, hints={
+    "values": "x where x > 0 and weight*x elsewhere; a per-channel weight has one slope per "
+              "channel, and the channel axis is axis 1: reshape the weight to (C, 1, ...) "
+              "so that it broadcasts along axis 1 (for x of shape (N, C, L) a weight of "
+              "shape (C,) would broadcast along the last axis)",
+    "contract": "convert with np.asarray(x), keep float32 as float32 and turn everything else "
+                "into float64, return an array of x's shape, never write into the caller's "
+                "arrays, and raise ValueError for a weight of C > 1 values when x has no "
+                "axis 1 of length C",
+})
+PRELU_GRAD = Channelwise(
+    "prelu_grad", "derivatives.py", reference.prelu_grad, derivative_of="prelu",
+    convention="prelu'(0) = weight (the left-hand value, as in PyTorch)", hints={
+        "values": "grad_x = upstream * (1 where x > 0, else weight); grad_weight = the sum of "
+                  "upstream * x over the entries where x <= 0, summed over every axis but the "
+                  "channel axis (axis 1) -- one number per weight, the shape of weight, because "
+                  "every entry of a channel shares its slope",
+        "gradient": "both gradients must agree with central differences of "
+                    "sum(upstream * prelu(x, weight)): with respect to x entry by entry, and "
+                    "with respect to each weight; a slope shared by a whole channel collects "
+                    "the gradient of every entry it multiplies",
+        "kink": "at x = 0 PyTorch takes the left-hand value: grad_x = upstream * weight, so "
+                "use x > 0 (not x >= 0) for the slope 1",
+        "contract": "return a tuple (grad_x, grad_weight): grad_x of x's shape and dtype rule "
+                    "(float32 stays float32, else float64), grad_weight of weight's shape "
+                    "(a 0-d array for a scalar weight); never write into the caller's arrays",
+    })
+
+
+@dataclass(frozen=True)
+class Saturation:
+    """saturated_fraction: per layer, per unit, the fraction of samples where a
+    sigmoid or tanh network's derivative is below a threshold."""
+
+    name: str
+    reference: Callable[..., Any]
+    params: tuple[Mapping[str, Any], ...]
+    errors: tuple[tuple[Mapping[str, Any], str], ...]  # (kwargs, exception type name)
+    hints: Mapping[str, str] = field(default_factory=dict)
+    dtype: str = "float64"
+    file: str = "dead_relu.py"
+
+    def hint(self, check: str) -> str:
+        return self.hints.get(check, "")
+
+
+SATURATED_FRACTION = Saturation(
+    "saturated_fraction", reference.saturated_fraction,
+    params=({}, {"nonlinearity": "tanh"}, {"threshold": 0.2},
+            {"nonlinearity": "tanh", "threshold": 1e-3}),
+    errors=(({"nonlinearity": "relu"}, "ValueError"), ({"nonlinearity": "Tanh"}, "ValueError"),
+            ({"nonlinearity": "softmax"}, "ValueError")),
+    hints={
+        "values": "a_l = h_l @ W_l + b_l and h_(l+1) = f(a_l) for every layer; a unit is "
+                  "saturated on a sample when f'(a_l) < threshold (strictly), with "
+                  "sigmoid' = s*(1-s) and tanh' = 1 - tanh**2; divide the count by the number "
+                  "of samples -- and use the nonlinearity and threshold you are given",
+        "batching": "process X in slices X[i:i+batch_size] for i in range(0, n, batch_size) "
+                    "-- the last slice may be shorter, no sample may be skipped, and between "
+                    "slices keep only a count per unit, never every sample's activations",
+        "contract": "return a list with one float64 array per layer, of shape (units,), and "
+                    "never write into the weights, biases or X",
+        "errors": "raise ValueError for a nonlinearity other than \"sigmoid\" or \"tanh\" "
+                  "(names are case-sensitive)",
+    })
+
+
+@dataclass(frozen=True)
+class DepthExperiment:
+    """activation_stats: the std of each layer's activations through a deep network,
+    judged against the reference's distribution over many seeds."""
+
+    name: str
+    reference: Callable[..., Any]
+    claims: tuple[tuple[str, str, str], ...]  # (init, nonlinearity, what the lecture says)
+    depth: int
+    width: int
+    errors: tuple[tuple[tuple[Any, ...], str], ...]  # (init, nonlinearity), exception name
+    hints: Mapping[str, str] = field(default_factory=dict)
+    file: str = "initializers.py"
+
+    def hint(self, check: str) -> str:
+        return self.hints.get(check, "")
+
+
+ACTIVATION_STATS = DepthExperiment(
+    "activation_stats", reference.activation_stats,
+    claims=(
+        ("xavier_uniform", "tanh", "Xavier keeps a tanh network alive: its std settles "
+         "instead of vanishing"),
+        ("xavier_normal", "sigmoid", "Xavier keeps a sigmoid network's activations spread"),
+        ("he_normal", "relu", "He initialization keeps a ReLU network's std stable with depth"),
+        ("lecun_normal", "linear", "LeCun's variance 1/fan_in preserves the std of a linear "
+         "network"),
+        ("random_normal", "tanh", "small random weights (std 0.01) make the activations "
+         "collapse towards 0, layer after layer"),
+    ),
+    depth=10, width=64,
+    errors=((("xavier_uniform", "softmax"), "ValueError"), (("he_normal", "Relu"), "ValueError"),
+            (("he_normal", "leaky_relu"), "ValueError"), (("kaiming", "relu"), "ValueError")),
+    hints={
+        "values": "X = rng.standard_normal((samples, width)); then depth times: "
+                  "W = init(width, width, rng) with the initializer of that name from this "
+                  "file, h = f(h @ W) with no bias; record h.std() over all samples and "
+                  "units after each layer (\"linear\" is f(a) = a)",
+        "generator": "draw every random number from the rng you are given (the inputs with "
+                     "rng.standard_normal, the weights by passing rng to the initializer), "
+                     "never from np.random.* or a new default_rng",
+        "contract": "return a float64 numpy array of shape (depth,): one std per layer",
+        "errors": "raise ValueError for a nonlinearity other than \"tanh\", \"relu\", "
+                  "\"sigmoid\" or \"linear\", and for an initializer name you do not know",
+    })
 
 
 def _fan_avg(fan_in: int, fan_out: int) -> float:
@@ -325,8 +550,9 @@ DETECTORS = (
 
 
 def all_records() -> list[Any]:
-    return [*ACTIVATIONS, SOFTMAX, *DERIVATIVES, SOFTMAX_VJP, *INITIALIZERS, CALCULATE_GAIN,
-            *DETECTORS]
+    return [*ACTIVATIONS, SOFTMAX, LOG_SOFTMAX, PRELU, *DERIVATIVES, SOFTMAX_VJP,
+            LOG_SOFTMAX_VJP, PRELU_GRAD, *INITIALIZERS, CALCULATE_GAIN, ACTIVATION_STATS,
+            *DETECTORS, SATURATED_FRACTION]
 
 
 RECORDS = {r.name: r for r in all_records()}

@@ -1,10 +1,15 @@
-"""Hidden suite: the dead-ReLU detector on networks built to trip it up.
+"""Hidden suite: the dead-ReLU detector and the saturation detector on networks built
+to trip them up.
 
 The main network has, in its first layer, a unit dead by its bias, a unit whose
 pre-activation is exactly 0 everywhere, and a unit active only on the last of
 2,500 samples (so only in the last, partial batch); in its second layer, a unit
 dead only because the units feeding it are dead. Then come small integer networks
 found by Hypothesis, where exact zeros are common.
+
+The saturation detector (sigmoid and tanh networks) gets a network of its own, with
+units saturated always, never, and only on the last sample, and units saturated
+because what feeds them is; the Hypothesis networks serve it too.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from registry import DETECTORS, SEED, Detector
+from registry import DETECTORS, SATURATED_FRACTION, SEED, Detector, Saturation
 
 from grader.cache import cached_json
-from grader.checks import describe_returned, fail, fmt
+from grader.checks import describe_returned, fail, fmt, fmt_params
+from grader.errors import StudentRaised
 from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 
@@ -52,10 +58,36 @@ def other_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
     return weights, biases, rng.standard_normal((100, 8))
 
 
+def saturating_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """A sigmoid/tanh network: in layer 0, unit 0 saturated on most samples (large
+    weights), unit 1 never (tiny weights), unit 2 always (its bias), unit 3 only on the
+    last sample, unit 4 on some; in layer 1, unit 1 saturated because the always-saturated
+    unit feeds it strongly, unit 2 by its bias."""
+    rng = np.random.default_rng(SEED + 8)
+    X = rng.standard_normal((2500, 6))
+    X[-1, 0] = 50.0
+    W0 = rng.standard_normal((6, 5))
+    b0 = rng.standard_normal(5) * 0.1
+    W0[:, 0] *= 20.0
+    W0[:, 1] *= 0.01
+    W0[:, 2], b0[2] = W0[:, 2] * 0.1, 30.0
+    W0[:, 3], b0[3] = 0.0, 0.0
+    W0[0, 3] = 1.0  # |a| = |x_0|: beyond the threshold only for x_0 = 50 (the last sample)
+    W1 = rng.standard_normal((5, 4))
+    b1 = rng.standard_normal(4) * 0.1
+    W1[:, 1], b1[1] = 0.1, 0.0
+    W1[2, 1] = 10.0
+    b1[2] = -20.0
+    W2 = rng.standard_normal((4, 3)) * 2
+    b2 = np.array([0.5, -0.2, 0.0])
+    return [W0, W1, W2], [b0, b1, b2], X
+
+
 WEIGHTS, BIASES, X = main_network()
+SAT_WEIGHTS, SAT_BIASES, SAT_X = saturating_network()
 
 
-def results(record: Detector, call: Call, n_layers: int) -> list[np.ndarray]:
+def results(record: Detector | Saturation, call: Call, n_layers: int) -> list[np.ndarray]:
     __tracebackhide__ = True
     value = call.value
     if not isinstance(value, (list, tuple)) or len(value) != n_layers:
@@ -70,12 +102,15 @@ def results(record: Detector, call: Call, n_layers: int) -> list[np.ndarray]:
     return arrays
 
 
-def compare(record: Detector, call: Call, weights, biases, X, batch_size: int | None,
-            hint: str, described: str, expected: list[np.ndarray] | None = None) -> None:
+def compare(record: Detector | Saturation, call: Call, weights, biases, X,
+            batch_size: int | None, hint: str, described: str,
+            expected: list[np.ndarray] | None = None, params: dict | None = None) -> None:
     __tracebackhide__ = True
+    if params:
+        described = f"{described} ({fmt_params(params)})"
     if expected is None:
         kwargs = {} if batch_size is None else {"batch_size": batch_size}
-        expected = record.reference(weights, biases, X, **kwargs)
+        expected = record.reference(weights, biases, X, **kwargs, **(params or {}))
     yours = results(record, call, len(weights))
     for layer, (mine, theirs) in enumerate(zip(yours, expected, strict=True)):
         if mine.shape != theirs.shape:
@@ -92,10 +127,11 @@ def compare(record: Detector, call: Call, weights, biases, X, batch_size: int | 
                  f"expected {fmt(theirs[unit])}", hint)
 
 
-def run(record: Detector, student: Student, weights, biases, X, batch_size: int | None = None
-        ) -> Call:
+def run(record: Detector | Saturation, student: Student, weights, biases, X,
+        batch_size: int | None = None, params: dict | None = None) -> Call:
     kwargs = {} if batch_size is None else {"batch_size": batch_size}
-    return student.call(record.name, list(weights), list(biases), X, **kwargs)
+    return student.call(record.name, list(weights), list(biases), X, **kwargs,
+                        **(params or {}))
 
 
 def check_values(record: Detector, student: Student, cases) -> None:
@@ -170,23 +206,27 @@ def network_corpus() -> list[tuple[list[np.ndarray], list[np.ndarray], np.ndarra
     return sorted(corpus, key=lambda n: (sum(w.size for w in n[0]) + n[2].size, n[3]))
 
 
-def check_small_networks(record: Detector, student: Student, hint: str) -> None:
+def check_small_networks(record: Detector | Saturation, student: Student, hint: str,
+                         params: dict | None = None) -> None:
     __tracebackhide__ = True
     for weights, biases, X, batch in network_corpus():
         described = (f"the network weights={[w.tolist() for w in weights]}, "
                      f"biases={[b.tolist() for b in biases]}, X={X.tolist()}, "
                      f"batch_size={batch}")
-        compare(record, run(record, student, weights, biases, X, batch), weights, biases, X,
-                batch, hint, described)
+        compare(record, run(record, student, weights, biases, X, batch, params), weights,
+                biases, X, batch, hint, described, params=params)
 
 
-def check_batching(record: Detector, student: Student, cases) -> None:
+def check_batching(record: Detector | Saturation, student: Student, cases) -> None:
     hint = record.hint("batching")
-    tail = X[-40:]
-    for batch_size, samples in ((1, tail), (7, tail), (1000, X), (2499, X), (5000, X)):
+    weights, biases, X_all = ((SAT_WEIGHTS, SAT_BIASES, SAT_X) if isinstance(record, Saturation)
+                              else (WEIGHTS, BIASES, X))
+    tail = X_all[-40:]
+    for batch_size, samples in ((1, tail), (7, tail), (1000, X_all), (2499, X_all),
+                                (5000, X_all)):
         with cases.case(f"batch_size={batch_size}"):
-            compare(record, run(record, student, WEIGHTS, BIASES, samples, batch_size), WEIGHTS,
-                    BIASES, samples, batch_size, hint,
+            compare(record, run(record, student, weights, biases, samples, batch_size), weights,
+                    biases, samples, batch_size, hint,
                     f"{len(samples)} samples with batch_size={batch_size}")
     with cases.case("memory does not grow with the number of samples"):
         check_streaming(record, student, hint)
@@ -213,7 +253,7 @@ def streaming_network() -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]
 
 @functools.cache
 def streaming_expected(name: str) -> list[np.ndarray]:
-    record = next(r for r in DETECTORS if r.name == name)
+    record = next(r for r in (*DETECTORS, SATURATED_FRACTION) if r.name == name)
     weights, biases, X = streaming_network()
     return record.reference(weights, biases, X, batch_size=STREAM_BATCH)
 
@@ -225,7 +265,7 @@ def warm_up() -> None:
         streaming_expected(record.name)
 
 
-def check_streaming(record: Detector, student: Student, hint: str) -> None:
+def check_streaming(record: Detector | Saturation, student: Student, hint: str) -> None:
     """The most memory the call holds at once must stay far below one layer's
     activations for all samples. The values are checked too.
 
@@ -254,7 +294,7 @@ def check_streaming(record: Detector, student: Student, hint: str) -> None:
              f"{allowed / 2**20:.1f} MiB here)", hint)
 
 
-def check_contract(record: Detector, student: Student, cases) -> None:
+def check_contract(record: Detector | Saturation, student: Student, cases) -> None:
     hint = record.hint("contract")
     with cases.case("one array per layer, of the right dtype"):
         yours = results(record, run(record, student, WEIGHTS, BIASES, X[:50]), len(WEIGHTS))
@@ -278,3 +318,53 @@ CHECKS = {"values": check_values, "batching": check_batching, "contract": check_
 @by_name(DETECTORS)
 def test_detector(record: Detector, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)
+
+
+def check_saturation_values(record: Saturation, student: Student, cases) -> None:
+    hint = record.hint("values")
+    for params in record.params:
+        with cases.case(f"the saturating network, {fmt_params(params) or 'defaults'}"):
+            compare(record, run(record, student, SAT_WEIGHTS, SAT_BIASES, SAT_X, None, params),
+                    SAT_WEIGHTS, SAT_BIASES, SAT_X, None, hint, "a 3-layer network of 2500 "
+                    "samples (units saturated always, never, only on the last sample, and "
+                    "by what feeds them)", params=params)
+    with cases.case("a single sample"):
+        last = SAT_X[-1:]
+        compare(record, run(record, student, SAT_WEIGHTS, SAT_BIASES, last), SAT_WEIGHTS,
+                SAT_BIASES, last, None, hint, "a single sample")
+    weights, biases, X2 = other_network()
+    for params in ({}, {"nonlinearity": "tanh", "threshold": 0.05}):
+        with cases.case(f"another network, {fmt_params(params) or 'defaults'}"):
+            compare(record, run(record, student, weights, biases, X2, None, params), weights,
+                    biases, X2, None, hint, "a 2-layer network 8 -> 16 -> 5", params=params)
+    for params in ({}, {"nonlinearity": "tanh"}):
+        with cases.case("small integer networks (Hypothesis), "
+                        + (fmt_params(params) or "defaults")):
+            check_small_networks(record, student, hint, params)
+
+
+def check_saturation_errors(record: Saturation, student: Student, cases) -> None:
+    for params, error in record.errors:
+        shown = fmt_params(params)
+        with cases.case(shown):
+            try:
+                call = run(record, student, SAT_WEIGHTS, SAT_BIASES, SAT_X[:20], None,
+                           dict(params))
+            except StudentRaised as exc:
+                if exc.type_name == "NotImplementedError":
+                    raise
+                if not exc.is_a(error):
+                    fail(f"{record.name}(..., {shown}): raised {exc.type_name}, expected "
+                         f"{error}", record.hint("errors"))
+                continue
+            fail(f"{record.name}(..., {shown}): returned {describe_returned(call.value)}, "
+                 f"expected {error} for an unknown nonlinearity", record.hint("errors"))
+
+
+SATURATION_CHECKS = {"values": check_saturation_values, "batching": check_batching,
+                     "contract": check_contract, "errors": check_saturation_errors}
+
+
+@by_name((SATURATED_FRACTION,))
+def test_saturation(record: Saturation, student: Student, grade: Grade) -> None:
+    grade.run(record, student, SATURATION_CHECKS)

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-from registry import ATOL32, ATOL64, FD_ATOL, FD_RTOL, RTOL32, RTOL64, SEED, SOFTMAX, SOFTMAX_VJP
+from registry import (
+    ATOL32,
+    ATOL64,
+    FD_ATOL,
+    FD_RTOL,
+    LOG_SOFTMAX,
+    LOG_SOFTMAX_VJP,
+    RTOL32,
+    RTOL64,
+    SEED,
+    SOFTMAX,
+    SOFTMAX_VJP,
+)
 from support import check_loop_free, fp_hint, label
 
 import reference
@@ -20,7 +32,7 @@ from grader.plugin import Grade, by_name
 from grader.proxy import Call, Student
 from grader.worker._wire import View
 
-BOTH = (SOFTMAX, SOFTMAX_VJP)
+BOTH = (SOFTMAX, SOFTMAX_VJP, LOG_SOFTMAX, LOG_SOFTMAX_VJP)
 _rng = np.random.default_rng(SEED + 2)
 X2 = _rng.standard_normal((4, 5)) * 3
 X3 = _rng.standard_normal((2, 3, 4)) * 3
@@ -175,20 +187,24 @@ def check_jacobian(record, student: Student, cases) -> None:
                  f"{allowed / 2**20:.1f} MiB here)", record.hint("jacobian"))
 
 
-def _fd_vjp(student: Student, x: np.ndarray, g: np.ndarray, axis: int) -> tuple[np.ndarray, str]:
-    """Central-difference gradient of sum(g * softmax(x, axis)), one element at a time,
-    evaluated in two batched calls of the student's softmax (the reference's where the
+def _fd_vjp(student: Student, forward: str, x: np.ndarray, g: np.ndarray, axis: int
+            ) -> tuple[np.ndarray, str]:
+    """Central-difference gradient of sum(g * forward(x, axis)), one element at a time,
+    evaluated in two batched calls of the student's forward (the reference's where the
     student's is wrong or missing)."""
     h = np.cbrt(np.finfo(np.float64).eps) * np.maximum(1.0, np.abs(x))
     eye = np.eye(x.size).reshape((x.size, *x.shape)) * h
     up, down = x + eye, x - eye
     batched_axis = axis + 1 if axis >= 0 else axis
-    ref_up = reference.softmax(up, axis=batched_axis)
-    ref_down = reference.softmax(down, axis=batched_axis)
+    reference_forward = getattr(reference, forward)
+    ref_up = reference_forward(up, axis=batched_axis)
+    ref_down = reference_forward(down, axis=batched_axis)
     note = ""
     try:
-        yours_up = numeric(student.call("softmax", up, axis=batched_axis), "softmax", up.shape)
-        yours_down = numeric(student.call("softmax", down, axis=batched_axis), "softmax",
+        if forward not in student.modules:  # an assignment grading the VJP alone
+            raise AssertionError(forward)
+        yours_up = numeric(student.call(forward, up, axis=batched_axis), forward, up.shape)
+        yours_down = numeric(student.call(forward, down, axis=batched_axis), forward,
                              down.shape)
         right = np.allclose(yours_up, ref_up, rtol=RTOL64, atol=ATOL64) and np.allclose(
             yours_down, ref_down, rtol=RTOL64, atol=ATOL64)
@@ -197,8 +213,8 @@ def _fd_vjp(student: Student, x: np.ndarray, g: np.ndarray, axis: int) -> tuple[
     if right:
         s_up, s_down = yours_up, yours_down
     else:
-        s_up, s_down, note = ref_up, ref_down, " (your softmax is wrong or missing, so the " \
-            "reference softmax was differentiated)"
+        s_up, s_down, note = ref_up, ref_down, (f" (your {forward} is wrong or missing, so "
+                                                f"the reference {forward} was differentiated)")
     total = tuple(range(1, x.ndim + 1))
     slope = ((g * s_up).sum(axis=total) - (g * s_down).sum(axis=total)) / (
         (x + h) - (x - h)).ravel()
@@ -210,7 +226,8 @@ def check_gradient(record, student: Student, cases) -> None:
     for params in record.params:
         with cases.case(label(params, "central differences")):
             axis = params.get("axis", -1)
-            slope, note = _fd_vjp(student, x, g, axis)
+            assert record.derivative_of is not None
+            slope, note = _fd_vjp(student, record.derivative_of, x, g, axis)
             call = run(record, student, x, g, dict(params))
             actual = numeric(call, record.name, x.shape, record.hint("gradient"))
             assert_close(actual, slope, function=record.name, params=params, rtol=FD_RTOL,
