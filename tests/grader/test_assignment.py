@@ -15,7 +15,8 @@ import pytest
 from grader.assignment import Assignment, assignment_dir
 from grader.errors import RubricError, UsageError
 
-POWERS = Path(__file__).resolve().parents[1] / "fixtures" / "assignments" / "powers"
+ROOT = Path(__file__).resolve().parents[2]
+POWERS = ROOT / "tests" / "fixtures" / "assignments" / "powers"
 
 
 @pytest.fixture
@@ -134,3 +135,21 @@ def test_a_graded_function_no_suite_has_a_record_for_stops_grading(copy, tmp_pat
                   copy / "examples" / "correct")
     assert done.returncode == 3, done.stderr
     assert "the manifest grades cube, but no hidden suite has a record for it" in done.stderr
+
+
+@pytest.mark.parametrize("suites", [POWERS / "grading", ROOT / "assignments" / "activations"
+                                    / "grading"], ids=["powers", "activations"])
+def test_hidden_suites_use_only_the_engines_public_face(suites) -> None:
+    import ast
+
+    import grader
+
+    for path in sorted(suites.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("grader"):
+                where = f"{path.name} line {node.lineno}"
+                assert node.module in ("grader", "grader.checks", "grader.errors"), where
+                if node.module == "grader":
+                    assert {a.name for a in node.names} <= set(grader.__all__), where
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("grader.") for a in node.names), path.name

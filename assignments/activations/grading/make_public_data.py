@@ -25,9 +25,9 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from types import ModuleType
-from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -234,9 +234,14 @@ def public_names(reg: ModuleType | None = None) -> list[str]:
 def build(functions: Collection[str] | None = None) -> dict[str, Any]:
     """The whole data set: inputs chosen here, everything else from the registry.
 
-    ``functions``: the functions of the assignment (all of them by default).
+    ``functions``: the functions of the assignment (by default those its manifest,
+    ``assignment.toml`` next to ``grading/``, grades).
     """
     reg = _registry()
+    if functions is None:
+        from grader import Assignment
+
+        functions = Assignment.load(str(ASSIGNMENT)).functions
     known = public_names(reg)
     graded = [record.name for record in reg.all_records()]
     if functions is not None:
@@ -246,9 +251,9 @@ def build(functions: Collection[str] | None = None) -> dict[str, Any]:
                 f"Expected functions of the registry but got {', '.join(unknown)}; "
                 f"known: {', '.join(graded)}"
             )
-    chosen = [name for name in known if functions is None or name in functions]
+    chosen = [name for name in known if name in functions]
     # graded, but of a kind the public tests cannot check without the reference
-    uncovered = [n for n in graded if n not in known and (functions is None or n in functions)]
+    uncovered = [n for n in graded if n not in known and n in functions]
     records = [record for record in reg.all_records() if record.name in chosen]
     elementwise = [r for r in records if isinstance(r, reg.Elementwise)]
     data: dict[str, Any] = {

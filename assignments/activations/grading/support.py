@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from grader import Call
 from grader.checks import fail, fmt_params
-from grader.proxy import Call
 
 # the vectorization check: Python lines and calls run for a small and a large input
 # (all Python code counts, the student's and numpy's alike); a loop over elements adds

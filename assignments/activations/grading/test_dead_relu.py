@@ -22,11 +22,9 @@ from typing import Any
 import numpy as np
 from registry import DETECTORS, SATURATED_FRACTION, SEED, Detector, Saturation
 
-from grader.cache import cached_json
+from grader import Call, Grade, Student, by_name, cached_json
 from grader.checks import describe_returned, fail, fmt, fmt_params
 from grader.errors import StudentRaised
-from grader.plugin import Grade, by_name
-from grader.proxy import Call, Student
 
 HYPOTHESIS_EXAMPLES = 16
 

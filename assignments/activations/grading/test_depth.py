@@ -25,12 +25,9 @@ from pathlib import Path
 import numpy as np
 from registry import ACTIVATION_STATS, SEED, DepthExperiment
 
-from grader.cache import cached_json
+from grader import Grade, Rng, Student, by_name, cached_json
 from grader.checks import describe_returned, fail, fmt, numeric
 from grader.errors import StudentRaised
-from grader.plugin import Grade, by_name
-from grader.proxy import Student
-from grader.worker._wire import Rng
 
 SAMPLES = 500  # per call: enough for a layer's std, cheap enough for many seeds
 REFERENCE_SEEDS = 100

@@ -26,6 +26,7 @@ from registry import (
 from support import check_loop_free, fp_hint, label
 
 import reference
+from grader import Call, Grade, Student, View, by_name
 from grader.checks import (
     assert_close,
     assert_no_fp_errors,
@@ -36,9 +37,6 @@ from grader.checks import (
     numeric,
 )
 from grader.errors import CheckFailed, StudentCodeError
-from grader.plugin import Grade, by_name
-from grader.proxy import Call, Student
-from grader.worker._wire import View
 
 ALL = ACTIVATIONS + DERIVATIVES
 KINKED = tuple(r for r in DERIVATIVES if r.kinks)

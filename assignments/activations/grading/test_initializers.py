@@ -18,11 +18,9 @@ import weakref
 import numpy as np
 from registry import CALCULATE_GAIN, INITIALIZERS, SEED, Initializer, Table
 
+from grader import Grade, Rng, Student, by_name
 from grader.checks import describe_returned, fail, fmt, fmt_params, numeric
 from grader.errors import StudentRaised
-from grader.plugin import Grade, by_name
-from grader.proxy import Student
-from grader.worker._wire import Rng
 from reference.activations import ndtr
 
 ALPHA = 1e-6  # false-failure probability of one statistical test

@@ -28,11 +28,9 @@ from registry import (
 )
 from support import check_loop_free
 
+from grader import Call, Grade, Student, View, by_name
 from grader.checks import assert_close, assert_unmodified, describe_returned, fail, fmt, numeric
 from grader.errors import CheckFailed, StudentCodeError, StudentRaised
-from grader.plugin import Grade, by_name
-from grader.proxy import Call, Student
-from grader.worker._wire import View
 
 _rng = np.random.default_rng(SEED + 7)
 X2 = _rng.standard_normal((6, 4)) * 3

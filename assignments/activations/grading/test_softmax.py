@@ -19,6 +19,7 @@ from registry import (
 from support import check_loop_free, fp_hint, label
 
 import reference
+from grader import Call, Grade, Student, View, by_name
 from grader.checks import (
     assert_close,
     assert_no_fp_errors,
@@ -28,9 +29,6 @@ from grader.checks import (
     numeric,
 )
 from grader.errors import StudentCodeError, StudentRaised
-from grader.plugin import Grade, by_name
-from grader.proxy import Call, Student
-from grader.worker._wire import View
 
 BOTH = (SOFTMAX, SOFTMAX_VJP, LOG_SOFTMAX, LOG_SOFTMAX_VJP)
 _rng = np.random.default_rng(SEED + 2)
