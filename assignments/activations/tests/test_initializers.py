@@ -75,14 +75,14 @@ def calculate_gain(name, call, check):
 def draw(check, name, case, seed, global_seed=None):
     """The weights for a generator of this seed (np.random seeded first if asked)."""
     fan_in, fan_out = case["shape"]
-    state = np.random.get_state()
+    state = np.random.get_state()  # noqa: NPY002 - restored after the call
     try:
         if global_seed is not None:
-            np.random.seed(global_seed)
+            np.random.seed(global_seed)  # noqa: NPY002 - the trap
         rng = np.random.default_rng(seed)
         weights = check.student(name)(fan_in, fan_out, rng, **case["kwargs"])
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
     return np.asarray(weights, dtype=np.float64)
 
 
