@@ -39,7 +39,8 @@ NEW = frozenset({
     "prelu", "hardtanh", "relu6", "hardsigmoid", "hardswish", "softsign", "celu",
     "logsigmoid", "log_softmax", "prelu_grad", "hardtanh_grad", "relu6_grad",
     "hardsigmoid_grad", "hardswish_grad", "softsign_grad", "celu_grad", "logsigmoid_grad",
-    "log_softmax_vjp", "saturated_fraction", "activation_stats",
+    "log_softmax_vjp", "saturated_fraction", "activation_stats", "softshrink",
+    "softshrink_grad",
 })
 
 

@@ -141,6 +141,12 @@ def celu(x, alpha=1.0):
     x = _float_array(x)
     return np.where(x > 0, x, alpha * (np.exp(x / alpha) - 1.0)).astype(x.dtype)
 """),
+    _m("softshrink_hard_shrink", ACT, "softshrink", "values",
+       "Keeps x beyond lambd unshrunk: that is hardshrink.", """
+def softshrink(x, lambd=0.5):
+    x = _float_array(x)
+    return np.where(np.abs(x) > lambd, x, 0.0).astype(x.dtype)
+"""),
     _m("logsigmoid_log_of_sigmoid", ACT, "logsigmoid", "stability values",
        "log(sigmoid(x)) is log(0) = -inf once the sigmoid underflows (x < -745).", """
 def logsigmoid(x):
@@ -340,6 +346,12 @@ def softsign_grad(x):
 def softsign_grad(x):
     x = _float_array(x)
     return 1.0 / (1.0 + np.abs(x)) ** 2
+"""),
+    _m("softshrink_grad_one_at_lambd", DER, "softshrink_grad", "kink",
+       "|x| >= lambd takes 1 at the kinks; PyTorch takes 0.", """
+def softshrink_grad(x, lambd=0.5):
+    x = _float_array(x)
+    return (np.abs(x) >= lambd).astype(x.dtype)
 """),
     _m("celu_grad_ignores_alpha", DER, "celu_grad", "values gradient",
        "exp(x): the derivative of ELU with alpha = 1, not of CELU.", """

@@ -165,3 +165,10 @@ def log_softmax(x, axis=-1):
         return np.zeros((), dtype=dt)
     z = x - x.max(axis=axis, keepdims=True)
     return (z - np.log(np.exp(z).sum(axis=axis, keepdims=True))).astype(dt)
+
+
+def softshrink(x, lambd=0.5):
+    # x - clip(x, -lambd, lambd); lambd rounded to the caller's precision first
+    x, dt = _work(x)
+    bound = float(np.asarray(lambd, dtype=dt))
+    return (x - np.clip(x, -bound, bound)).astype(dt)

@@ -144,3 +144,9 @@ def log_softmax_vjp(x, upstream, axis=-1):
         return np.zeros((), dtype=dt)
     s = softmax(x, axis=axis)
     return (g - s * g.sum(axis=axis, keepdims=True)).astype(dt)
+
+
+def softshrink_grad(x, lambd=0.5):
+    x, dt = _work(x)
+    bound = float(np.asarray(lambd, dtype=dt))
+    return (np.abs(x) > bound).astype(dt)

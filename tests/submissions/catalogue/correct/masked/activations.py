@@ -189,3 +189,12 @@ def log_softmax(x, axis=-1):
     shifted = moved - moved.max(axis=-1)[..., None]
     out = shifted - np.log(np.exp(shifted).sum(axis=-1))[..., None]
     return np.moveaxis(out, -1, axis)
+
+
+def softshrink(x, lambd=0.5):
+    x = _prepare(x)
+    out = np.zeros_like(x)
+    above, below = x > lambd, x < -lambd
+    out[above] = x[above] - lambd
+    out[below] = x[below] + lambd
+    return out

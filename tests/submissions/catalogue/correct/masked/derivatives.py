@@ -179,3 +179,10 @@ def log_softmax_vjp(x, upstream, axis=-1):
     s = softmax(x, axis=axis)
     g = np.asarray(upstream, dtype=float)
     return (g - s * g.sum(axis=axis, keepdims=True)).astype(x.dtype)
+
+
+def softshrink_grad(x, lambd=0.5):
+    x = _prepare(x)
+    out = np.zeros_like(x)
+    out[(x > lambd) | (x < -lambd)] = 1.0
+    return out

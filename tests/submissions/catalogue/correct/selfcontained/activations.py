@@ -154,3 +154,8 @@ def log_softmax(x, axis=-1):
         return np.zeros_like(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def softshrink(x, lambd=0.5):
+    x = _float_array(x)
+    return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0)).astype(x.dtype)

@@ -170,3 +170,8 @@ def log_softmax_vjp(x, upstream, axis=-1):
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     s = e / np.sum(e, axis=axis, keepdims=True)
     return (g - s * np.sum(g, axis=axis, keepdims=True)).astype(x.dtype, copy=False)
+
+
+def softshrink_grad(x, lambd=0.5):
+    x = _float_array(x)
+    return (np.abs(x) > lambd).astype(x.dtype)

@@ -175,3 +175,9 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     m = np.max(x, axis=axis, keepdims=True)
     log_norm = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
     return (x - m) - log_norm
+
+
+def softshrink(x: ArrayLike, lambd: float = 0.5) -> np.ndarray:
+    """sign(x) * max(|x| - lambd, 0)."""
+    x = to_array(x)
+    return np.sign(x) * np.maximum(np.abs(x) - lambd, 0.0)

@@ -160,3 +160,8 @@ def log_softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> np.nda
     s = np.exp(act.log_softmax(x, axis=axis))
     g = np.broadcast_to(np.asarray(upstream, dtype=np.float64), x.shape)
     return (g - s * np.sum(g, axis=axis, keepdims=True)).astype(x.dtype)
+
+
+def softshrink_grad(x: ArrayLike, lambd: float = 0.5) -> np.ndarray:
+    x = act.to_array(x)
+    return np.where((x > lambd) | (x < -lambd), 1.0, 0.0).astype(x.dtype)
