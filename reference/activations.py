@@ -45,6 +45,7 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softplus",
+    "softshrink",
     "softsign",
     "swish",
     "tanh",
@@ -602,3 +603,21 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
     largest = float(np.finfo(out).max)
     d = 2.0 * np.maximum(half_d, -0.5 * largest)  # saturates at -largest, no overflow
     return _result(_saturate(d - lse, out).reshape(x64.shape), out)
+
+
+def softshrink(x: ArrayLike, lambd: float = 0.5) -> FloatArray:
+    r"""Soft shrinkage: ``x`` moved towards 0 by ``lambd``, and 0 within ``lambd`` of it.
+
+    .. math:: \operatorname{softshrink}(x) = \begin{cases} x - \lambda & x > \lambda \\
+              x + \lambda & x < -\lambda \\ 0 & \text{otherwise} \end{cases}
+
+    For float32 input ``lambd`` is compared in float32, as PyTorch does.
+
+    >>> softshrink([-2.0, 0.25, 1.0])
+    array([-1.5,  0. ,  0.5])
+    """
+    x64, out = _as_float64(x)
+    with np.errstate(over="ignore"):  # a lambd beyond the float32 range becomes inf
+        bound = np.float64(np.array(lambd, dtype=np.float64).astype(out))
+    shrunk = np.where(x64 > bound, x64 - bound, np.where(x64 < -bound, x64 + bound, 0.0))
+    return _result(shrunk, out)

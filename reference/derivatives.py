@@ -84,6 +84,7 @@ __all__ = [
     "sigmoid_grad",
     "softmax_vjp",
     "softplus_grad",
+    "softshrink_grad",
     "softsign_grad",
     "swish_grad",
     "tanh_grad",
@@ -506,3 +507,18 @@ def log_softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> FloatA
     g = np.ldexp(g, -exponent)  # exact: |g| <= 1 along the axis
     vjp = g - s * np.sum(g, axis=axis, keepdims=True)
     return _result(_ldexp_saturated(vjp, exponent, out).reshape(x64.shape), out)
+
+
+def softshrink_grad(x: ArrayLike, lambd: float = 0.5) -> FloatArray:
+    r"""Derivative of softshrink; 0 at :math:`\pm\lambda` (as in PyTorch).
+
+    .. math:: \operatorname{softshrink}'(x) = \begin{cases} 1 & |x| > \lambda \\
+              0 & \text{otherwise} \end{cases}
+
+    >>> softshrink_grad([-2.0, -0.5, 0.25, 0.5, 1.0])
+    array([1., 0., 0., 0., 1.])
+    """
+    x64, out = _as_float64(x)
+    with np.errstate(over="ignore"):  # a lambd beyond the float32 range becomes inf
+        bound = np.float64(np.array(lambd, dtype=np.float64).astype(out))
+    return _result(np.where((x64 > bound) | (x64 < -bound), 1.0, 0.0), out)

@@ -278,3 +278,31 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> np.ndarray:
     array([-2.40760596, -1.40760596, -0.40760596])
     """
     raise NotImplementedError("log_softmax is not implemented yet")
+
+
+def softshrink(x: ArrayLike, lambd: float = 0.5) -> np.ndarray:
+    """Soft shrinkage: moves every value towards 0 by ``lambd``; what is within
+    ``lambd`` of 0 becomes 0 (the proximal step of an L1 penalty).
+
+        softshrink(x) = x - lambd   for x > lambd
+                        x + lambd   for x < -lambd
+                        0           otherwise
+
+    Parameters
+    ----------
+    x : array-like
+        Input of any shape.
+    lambd : float, default 0.5
+        How far values are moved towards 0 (lambd >= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``.
+
+    Example
+    -------
+    >>> softshrink([-2.0, 0.25, 1.0])
+    array([-1.5,  0. ,  0.5])
+    """
+    raise NotImplementedError("softshrink is not implemented yet")

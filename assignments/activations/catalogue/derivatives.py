@@ -289,3 +289,34 @@ def log_softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> np.nda
     array([ 0.5, -0.5])
     """
     raise NotImplementedError("log_softmax_vjp is not implemented yet")
+
+
+def softshrink_grad(x: ArrayLike, lambd: float = 0.5) -> np.ndarray:
+    """Derivative of softshrink.
+
+        softshrink'(x) = 1   for |x| > lambd
+                         0   otherwise, including at -lambd and at lambd
+
+    Parameters
+    ----------
+    x : array-like
+        Input of any shape.
+    lambd : float, default 0.5
+        The lambd of softshrink.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``x``, every value 0 or 1.
+
+    Watch out
+    ---------
+    * The kinks move with ``lambd``, and at both of them the derivative is 0 (as in
+      PyTorch): use strict inequalities.
+
+    Example
+    -------
+    >>> softshrink_grad([-2.0, -0.5, 0.25, 0.5, 1.0])
+    array([1., 0., 0., 0., 1.])
+    """
+    raise NotImplementedError("softshrink_grad is not implemented yet")

@@ -224,6 +224,9 @@ ACTIVATIONS = (
         "stability": "np.log(sigmoid(x)) is log(0) = -inf once sigmoid(x) underflows (x below "
                      "about -745); compute -softplus(-x) = -np.logaddexp(0, -x) instead, or "
                      "min(x, 0) - log1p(exp(-|x|))"}),
+    _act("softshrink", params=({}, {"lambd": 1.5}, {"lambd": 0.0}), hints={
+        "values": "x - lambd above lambd, x + lambd below -lambd, and 0 in between -- with "
+                  "the lambd you are given"}),
 )
 
 DERIVATIVES = (
@@ -299,6 +302,13 @@ DERIVATIVES = (
         "values": "d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x)",
         "stability": "compute sigmoid(-x) stably: np.exp only of -|x| (1/(1+np.exp(x)) "
                      "overflows for x > 709)"}),
+    _grad("softshrink", params=({}, {"lambd": 1.5}, {"lambd": 0.0}),
+          kinks=lambda p: (-p.get("lambd", 0.5), p.get("lambd", 0.5)),
+          convention="softshrink' is 0 at -lambd and at lambd (1 only beyond them, as in "
+                     "PyTorch)",
+          hints={"values": "1 where |x| > lambd, 0 where |x| <= lambd",
+                 "kink": "softshrink_grad is 0 at x = -lambd and at x = lambd (as in PyTorch): "
+                         "use |x| > lambd, not >="}),
 )
 
 SOFTMAX = AlongAxis("softmax", "activations.py", reference.softmax,
