@@ -74,6 +74,9 @@ PAIRS: list[Pair] = [
     ("celu(alpha=0.5)", lambda x: ref.celu(x, alpha=0.5), lambda x: ref.celu_grad(x, alpha=0.5),
      lambda t: F.celu(t, alpha=0.5)),
     ("logsigmoid", ref.logsigmoid, ref.logsigmoid_grad, F.logsigmoid),
+    ("softshrink", ref.softshrink, ref.softshrink_grad, F.softshrink),
+    ("softshrink(lambd=1.5)", lambda x: ref.softshrink(x, lambd=1.5),
+     lambda x: ref.softshrink_grad(x, lambd=1.5), lambda t: F.softshrink(t, lambd=1.5)),
 ]
 each_pair = pytest.mark.parametrize(
     ("forward", "derivative", "torch_forward"),
