@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from grader.errors import CheckFailed, StudentCodeError
+from grader.errors import CheckFailed, StudentCodeError, StudentRaised
 from grader.results import SEVERITY, Status, worst
 
 __all__ = ["SEVERITY", "CaseResult", "Cases", "Outcome", "Status", "feedback", "hints", "worst"]
@@ -35,6 +35,7 @@ class CaseResult:
 @dataclass
 class Cases:
     results: list[CaseResult] = field(default_factory=list)
+    hint: str = ""  # the check's hint, also told when the student's code raises
 
     @contextmanager
     def case(self, label: str) -> Iterator[None]:
@@ -48,7 +49,12 @@ class Cases:
 
     def record(self, label: str, exc: CheckFailed | StudentCodeError) -> None:
         if isinstance(exc, StudentCodeError):
-            self.results.append(CaseResult(label, exc.status, exc.message))
+            # an exception of the student's own (not an unfinished stub's) is often the
+            # mistake the check's hint explains: a weight broadcast along the wrong axis
+            hint = self.hint if isinstance(exc, StudentRaised) and not exc.is_a(
+                "NotImplementedError") else ""
+            message = f"{exc.message}\n  hint: {hint}" if hint else exc.message
+            self.results.append(CaseResult(label, exc.status, message, hint))
         else:
             self.results.append(CaseResult(label, "failed", str(exc), exc.hint, exc.inputs))
 

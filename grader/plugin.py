@@ -36,9 +36,10 @@ class Grade:
         self.outcomes: list[Outcome] = []
 
     @contextmanager
-    def check(self, function: str, check: str) -> Iterator[Cases]:
-        """One check of one function; whatever escapes it is recorded, never raised."""
-        cases, internal = Cases(), ""
+    def check(self, function: str, check: str, hint: str = "") -> Iterator[Cases]:
+        """One check of one function; whatever escapes it is recorded, never raised.
+        ``hint`` is told with an exception the student's code raised."""
+        cases, internal = Cases(hint=hint), ""
         try:
             yield cases
         except (CheckFailed, StudentCodeError) as exc:
@@ -56,7 +57,8 @@ class Grade:
         """Run, for ``record``, every check in ``checks`` that the rubric gives points."""
         for name, check in checks.items():
             if self.graded(record.name, name):
-                with self.check(record.name, name) as cases:
+                hint = record.hint(name) if callable(getattr(record, "hint", None)) else ""
+                with self.check(record.name, name, hint) as cases:
                     check(record, student, cases)
 
 

@@ -330,6 +330,15 @@ def check_saturation_values(record: Saturation, student: Student, cases) -> None
         last = SAT_X[-1:]
         compare(record, run(record, student, SAT_WEIGHTS, SAT_BIASES, last), SAT_WEIGHTS,
                 SAT_BIASES, last, None, hint, "a single sample")
+    flat = [np.zeros((3, 4)), np.zeros((4, 2))], [np.zeros(4), np.zeros(2)]
+    for params in ({"threshold": 0.25}, {"nonlinearity": "tanh", "threshold": 1.0}):
+        # every pre-activation is 0: sigmoid'(0) = 0.25 and tanh'(0) = 1, exactly the
+        # threshold, which is not below it
+        with cases.case(f"a derivative exactly at the threshold, {fmt_params(params)}"):
+            compare(record, run(record, student, *flat, SAT_X[:7, :3], None, params), *flat,
+                    SAT_X[:7, :3], None, hint, "a network whose pre-activations are all 0 "
+                    "(a unit is saturated only where the derivative is strictly below the "
+                    "threshold)", params=params)
     weights, biases, X2 = other_network()
     for params in ({}, {"nonlinearity": "tanh", "threshold": 0.05}):
         with cases.case(f"another network, {fmt_params(params) or 'defaults'}"):

@@ -877,13 +877,4 @@ def activation_stats(init, nonlinearity, depth, width, rng, samples=1000):
 
 # (test, id) -> why the grader gets it wrong today; the test is "full_marks" (a correct
 # or harmless variant), "loses_points" or "feedback" (a mistake). xfail(strict=True).
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("feedback", "prelu_weight_on_last_axis"):
-        "when the student's prelu raises (here numpy's broadcast error for slopes on the "
-        "last axis of (N, C, L)), the feedback is the exception and its line, without the "
-        "hint that the channel axis is 1 (the values hint says exactly that)",
-    ("loses_points", "saturated_fraction_threshold_inclusive"):
-        "no input puts a slope exactly at the threshold (the thresholds tried are 0.01, "
-        "0.2, 1e-3 and 0.05; sigmoid'(0) = 0.25 and tanh'(0) = 1 are never one), so "
-        "slope <= threshold keeps full marks although the hint says strictly",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
