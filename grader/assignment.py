@@ -24,10 +24,13 @@ the heavy imports.
 from __future__ import annotations
 
 import ast
+import hashlib
+import importlib.util
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 from typing import Any
 
 from grader.errors import RubricError, UsageError
@@ -44,6 +47,8 @@ TOTAL = 100.0
 # so the only one whose names a manifest may allow
 POLICY_LIBRARIES = ("scipy.special",)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# besides the standard library: what graded code imports, which a student file must not hide
+SHADOWED = frozenset({"numpy", "scipy"})
 
 
 def assignments_root() -> Path:
@@ -142,6 +147,11 @@ class Assignment:
     def functions(self) -> list[str]:
         return self.rubric.functions
 
+    def load_registry(self) -> ModuleType:
+        """The hidden suites' registry (the catalogue), loaded by path under a private
+        name, once per process (see :func:`load_module`)."""
+        return load_module(self.registry)
+
     @property
     def files(self) -> dict[str, str]:
         """function -> the student file that must define it."""
@@ -195,6 +205,15 @@ class Assignment:
         if abs(self.rubric.total - total) > 1e-6:
             raise RubricError(f"the points {where} add up to {self.rubric.total:g}, not "
                               f"{total:g}: rebalance them (or set total = {self.rubric.total:g})")
+        for file in self.student_files:
+            stem = file.removesuffix(".py")
+            if not file.endswith(".py") or not _IDENTIFIER.match(stem):
+                raise RubricError(f"{where}: the student file {file!r} must be NAME.py in the "
+                                  "assignment's folder, NAME a Python name (it is imported "
+                                  "as module NAME)")
+            if stem in SHADOWED or stem in sys.stdlib_module_names:
+                raise RubricError(f"{where}: the student file {file!r} would hide the module "
+                                  f"{stem} that graded code imports; choose another name")
         for function, file in self.rubric.files.items():
             if not _IDENTIFIER.match(function):
                 raise RubricError(f"{where}: [functions.{function}] is not a Python name")
@@ -215,6 +234,32 @@ class Assignment:
 
 
 _loaded: dict[tuple[Path, int], Assignment] = {}
+_modules: dict[Path, ModuleType] = {}
+
+
+def load_module(path: Path) -> ModuleType:
+    """An assignment's Python file (its registry), loaded by path under a private name,
+    with its folder on ``sys.path`` while it runs (for a sibling it imports); once per
+    process and file. Raises :class:`RubricError` if it does not load."""
+    path = Path(path).resolve()
+    if path in _modules:
+        return _modules[path]
+    name = "_grader_assignment_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise RubricError(f"there is no {path.name} at {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise RubricError(f"{path} does not load: {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.path.remove(str(path.parent))
+    _modules[path] = module
+    return module
 
 
 def _text(value: Any, key: str, where: str) -> str:

@@ -42,6 +42,7 @@ from typing import Any
 from grader.assignment import MANIFEST, TOTAL, Assignment
 from grader.errors import GraderError, UsageError
 from grader.notebook import python_lines
+from grader.release import CACHES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,7 +50,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CATALOGUE = "catalogue"  # the base's folder of stubs its own stubs do not hold
-CACHES = ("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints")
 DECIMALS = 3
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
@@ -237,19 +237,11 @@ def plan(base: Assignment, functions: Sequence[str], name: str,
 
 
 def load_registry(base: Assignment) -> ModuleType:
-    """The base's registry module, loaded by path."""
-    path = base.registry
-    spec = importlib.util.spec_from_file_location(f"_grader_new_registry_{base.name}", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise UsageError(f"{base.name} has no registry ({path}) to take a catalogue from")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        raise GraderError(f"the registry {path} does not load: {type(exc).__name__}: {exc}"
-                          ) from exc
-    return module
+    """The base's registry module (its catalogue), loaded by path."""
+    if not base.registry.is_file():
+        raise UsageError(f"{base.name} has no registry ({base.registry}) to take a catalogue "
+                         "from")
+    return base.load_registry()
 
 
 def catalogue(registry: ModuleType) -> dict[str, Any]:
@@ -426,7 +418,8 @@ def _write(composition: Composition, folder: Path) -> None:
     for file, source in composition.stubs.items():
         (folder / file).write_text(source, encoding="utf-8")
     (folder / MANIFEST).write_text(manifest(composition), encoding="utf-8")
-    shutil.copytree(base.suites, folder / "grading", ignore=shutil.ignore_patterns(*CACHES))
+    shutil.copytree(base.suites, folder / "grading",
+                    ignore=shutil.ignore_patterns(*CACHES, "*.pyc", ".hypothesis"))
     if base.notebook_template.is_file():
         shutil.copyfile(base.notebook_template, folder / "notebook.py")
     from grader.release import manifest_files

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from grader.cases import CaseResult, Cases, Outcome
-from grader.errors import CheckFailed, StudentCodeError
+from grader.errors import CheckFailed, RubricError, StudentCodeError
 from grader.proxy import Student
 
 INTERNAL = ("the grader could not run this check (an internal error); your instructor "
@@ -62,9 +62,20 @@ class Grade:
                     check(record, student, cases)
 
 
-def by_name(records: Sequence[Any]) -> Any:
-    """Parametrize a test over records, with each function's name as id."""
-    return pytest.mark.parametrize("record", records, ids=[r.name for r in records])
+def by_name(records: Sequence[Any], checks: Iterable[str] | None = None) -> Any:
+    """Parametrize a test over records, with each function's name as id. ``checks``: the
+    kinds of check the test runs for them (its ``grade.run`` table), so that the grader
+    can hold the manifest to them before it grades anything."""
+    parametrize = pytest.mark.parametrize("record", records, ids=[r.name for r in records])
+    if checks is None:
+        return parametrize
+    kinds = tuple(checks)
+
+    def declare(test: Any) -> Any:
+        test.grader_checks = kinds  # an attribute, not a marker: no config to register it in
+        return parametrize(test)
+
+    return declare
 
 
 class GradingPlugin:
@@ -77,10 +88,10 @@ class GradingPlugin:
 
     def __init__(self, graded: Callable[[str, str], bool],
                  passes: Iterable[tuple[Student, Callable[[list[Outcome]], None]]] = (),
-                 functions: Sequence[str] = ()) -> None:
+                 pairs: Iterable[tuple[str, str]] = ()) -> None:
         self.graded = graded
         self.passes = passes
-        self.functions = functions  # the manifest's graded functions, to find in the suites
+        self.pairs = list(pairs)  # the manifest's (function, check) pairs, to find in suites
         self._student: Student | None = None
         self._grade = Grade(graded)
         self.collection_errors: list[str] = []
@@ -104,16 +115,33 @@ class GradingPlugin:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """Every graded function must have a record in the suites (items parametrized
-        with ``by_name``): a manifest entry no suite grades is an error before any
+        with ``by_name``), and every check with points must be one its test runs (where
+        the test declares them): a manifest entry no suite grades is an error before any
         submission is graded, never a silent zero."""
-        params = [getattr(getattr(item, "callspec", None), "params", {})
-                  for item in session.items]
-        records = {getattr(p["record"], "name", None) for p in params if "record" in p}
-        missing = [f for f in self.functions if f not in records]
-        if records and missing:
+        runs: dict[str, set[str] | None] = {}  # function -> its declared checks (None: not)
+        for item in session.items:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            if "record" not in params:
+                continue
+            name = str(getattr(params["record"], "name", ""))
+            declared = getattr(getattr(item, "function", None), "grader_checks", None)
+            if declared is None or runs.get(name, set()) is None:
+                runs[name] = None
+            else:
+                runs[name] = (runs.get(name) or set()) | {str(k) for k in declared}
+        if not runs:
+            return
+        functions = list(dict.fromkeys(f for f, _ in self.pairs))
+        missing = [f for f in functions if f not in runs]
+        if missing:
             self.collection_errors.append(
                 f"the manifest grades {', '.join(missing)}, but no hidden suite has a record "
                 "for it (add one to the registry, or remove it from assignment.toml)")
+        unknown = [f"{f} / {c}" for f, c in self.pairs if c not in (runs.get(f) or {c})]
+        if unknown:
+            self.collection_errors.append(
+                f"the manifest gives points to {', '.join(unknown)}, which no hidden suite "
+                "runs (remove them from assignment.toml, or add the check to the suite)")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:  # outside any check: a bug in the hidden suite itself
@@ -135,5 +163,9 @@ class GradingPlugin:
                 student.close()
             if self.collection_errors:
                 return True
-            deliver(self._grade.outcomes)
+            try:
+                deliver(self._grade.outcomes)
+            except RubricError as exc:  # the manifest and the suites disagree: say how
+                self.collection_errors.append(str(exc))
+                return True
         return True

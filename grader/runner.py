@@ -103,7 +103,7 @@ def grade_each(submissions: Iterable[Submission], settings: Settings,
                               submission_seconds=limits.submission_seconds, policy=policy)
             yield student, partial(_deliver_outcomes, submission, rubric, deliver)
 
-    plugin = GradingPlugin(lambda f, c: (f, c) in rubric.points, passes(), rubric.functions)
+    plugin = GradingPlugin(lambda f, c: (f, c) in rubric.points, passes(), rubric.points)
     with _no_plugin_autoload():
         code = pytest.main(_pytest_args(settings.grading), plugins=[plugin])
     if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import report
+from grader.assignment import assignments_root
 from grader.errors import UsageError
 from grader.rubric import Rubric
 from grader.sandbox import Limits, requested
@@ -42,8 +43,8 @@ def plan(args: argparse.Namespace) -> Plan:
     limits = Limits(call_seconds=args.call_timeout, submission_seconds=args.submission_timeout,
                     memory_bytes=args.memory << 20)
     assignment = Settings(assignment=args.assignment).load()  # a clear error if inconsistent
-    if args.assignment != assignment.name:  # a folder's path: absolute for every process
-        args.assignment = str(assignment.folder)
+    if assignment.folder != assignments_root() / args.assignment:  # a folder of its own:
+        args.assignment = str(assignment.folder)  # absolute, for every process and worker
     rubric = assignment.rubric
     submissions = discover(args.paths, rubric.files)
     if not submissions:

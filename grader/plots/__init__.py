@@ -23,19 +23,17 @@ names: ``SEED``, ``RTOL64``/``ATOL64``, ``FD_RTOL``/``FD_ATOL`` and ``PLOT_NETWO
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from grader.errors import StudentCodeError
+from grader.assignment import load_module
+from grader.errors import RubricError, StudentCodeError
 from grader.plots.calls import SEED, NoPlot, first_line, registry_seed
 from grader.plots.curves import collect_along_axis, collect_elementwise
 from grader.plots.draws import (
@@ -141,21 +139,12 @@ def functions_to_plot(entry: Mapping[str, Any], records: Mapping[str, Any]
     return {f: frozenset(c) for f, c in wanted.items()}
 
 
-@lru_cache(maxsize=8)
 def load_registry(path: Path) -> ModuleType:
-    """The assignment's registry module, loaded from its file under a private name."""
-    name = "_grader_registry_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise NoPlot(f"no registry at {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the file runs
-    sys.path.insert(0, str(path.parent))
+    """The assignment's registry module, loaded from its file (:func:`load_module`)."""
     try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(path.parent))
-    return module
+        return load_module(path)
+    except RubricError as exc:
+        raise NoPlot(str(exc)) from None
 
 
 @contextmanager

@@ -64,6 +64,12 @@ def test_the_fixture_loads_with_everything_the_manifest_says() -> None:
     ('seed = 7', 'seed = "seven"', "Expected a non-negative integer but got seed='seven'"),
     ('student_files = ["powers.py"]', 'student_files = ["../powers.py"]',
      "Expected a relative path inside the assignment"),
+    ('student_files = ["powers.py"]', 'student_files = ["sub/powers.py"]',
+     "the student file 'sub/powers.py' must be NAME.py in the assignment's folder"),
+    ('student_files = ["powers.py"]', 'student_files = ["math.py"]',
+     "the student file 'math.py' would hide the module math"),
+    ('student_files = ["powers.py"]', 'student_files = ["numpy.py"]',
+     "the student file 'numpy.py' would hide the module numpy"),
 ])
 def test_an_inconsistent_manifest_is_one_clear_error_at_load(copy, old, new, error) -> None:
     manifest(copy, old, new)
@@ -153,3 +159,17 @@ def test_hidden_suites_use_only_the_engines_public_face(suites) -> None:
                     assert {a.name for a in node.names} <= set(grader.__all__), where
             elif isinstance(node, ast.Import):
                 assert not any(a.name.startswith("grader.") for a in node.names), path.name
+
+
+def test_points_for_a_check_no_suite_runs_stop_grading(copy, tmp_path) -> None:
+    manifest(copy, 'values = { title = "values match the reference" }',
+             'values = { title = "values match the reference" }\nkink = { title = "kink" }')
+    manifest(copy, "points = { values = 40, contract = 10 }",
+             "points = { values = 30, contract = 10, kink = 10 }")
+    done = grader("grade", "--assignment", copy, "--json", tmp_path / "r.json",
+                  copy / "examples" / "correct")
+    assert done.returncode == 3, done.stderr
+    assert "the manifest gives points to square / kink, which no hidden suite runs" in \
+        done.stderr and len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "r.json").exists() or '"correct"' not in (tmp_path / "r.json"
+                                                                      ).read_text()

@@ -313,7 +313,7 @@ def check_contract(record: Detector | Saturation, student: Student, cases) -> No
 CHECKS = {"values": check_values, "batching": check_batching, "contract": check_contract}
 
 
-@by_name(DETECTORS)
+@by_name(DETECTORS, CHECKS)
 def test_detector(record: Detector, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)
 
@@ -372,6 +372,6 @@ SATURATION_CHECKS = {"values": check_saturation_values, "batching": check_batchi
                      "contract": check_contract, "errors": check_saturation_errors}
 
 
-@by_name((SATURATED_FRACTION,))
+@by_name((SATURATED_FRACTION,), SATURATION_CHECKS)
 def test_saturation(record: Saturation, student: Student, grade: Grade) -> None:
     grade.run(record, student, SATURATION_CHECKS)

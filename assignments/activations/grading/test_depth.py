@@ -156,6 +156,6 @@ CHECKS = {"values": check_values, "generator": check_generator, "contract": chec
           "errors": check_errors}
 
 
-@by_name((ACTIVATION_STATS,))
+@by_name((ACTIVATION_STATS,), CHECKS)
 def test_depth(record: DepthExperiment, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)

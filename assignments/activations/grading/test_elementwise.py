@@ -290,6 +290,6 @@ CHECKS = {
 }
 
 
-@by_name(ALL)
+@by_name(ALL, CHECKS)
 def test_elementwise(record: Elementwise, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)

@@ -263,16 +263,16 @@ ZEROS_CHECKS = {"values": check_zeros_values, "contract": check_zeros_contract}
 GAIN_CHECKS = {"values": check_gain_values, "errors": check_gain_errors}
 
 
-@by_name(RANDOM)
+@by_name(RANDOM, RANDOM_CHECKS)
 def test_random_initializer(record: Initializer, student: Student, grade: Grade) -> None:
     grade.run(record, student, RANDOM_CHECKS)
 
 
-@by_name(ZEROS)
+@by_name(ZEROS, ZEROS_CHECKS)
 def test_zeros(record: Initializer, student: Student, grade: Grade) -> None:
     grade.run(record, student, ZEROS_CHECKS)
 
 
-@by_name((CALCULATE_GAIN,))
+@by_name((CALCULATE_GAIN,), GAIN_CHECKS)
 def test_calculate_gain(record: Table, student: Student, grade: Grade) -> None:
     grade.run(record, student, GAIN_CHECKS)

@@ -341,6 +341,6 @@ CHECKS = {
 }
 
 
-@by_name((PRELU, PRELU_GRAD))
+@by_name((PRELU, PRELU_GRAD), CHECKS)
 def test_prelu(record: Channelwise, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)

@@ -244,6 +244,6 @@ CHECKS = {
 }
 
 
-@by_name(BOTH)
+@by_name(BOTH, CHECKS)
 def test_softmax(record, student: Student, grade: Grade) -> None:
     grade.run(record, student, CHECKS)
