@@ -51,6 +51,7 @@ else:  # pragma: no cover - Python 3.10
 
 CATALOGUE = "catalogue"  # the base's folder of stubs its own stubs do not hold
 DECIMALS = 3
+HEADER_MARK = "# grader new:"  # a catalogue stub's header replaces the base's (compose_stub)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 # Points per kind of check for a catalogue function the base does not grade, by the class
@@ -393,11 +394,19 @@ def _defs(source: str) -> dict[str, tuple[int, int]]:
 
 def compose_stub(stubs: Mapping[str, list[str]], file: str, functions: Sequence[str]) -> str:
     """The base stub's header (everything before its first function) and the ``def``
-    blocks of ``functions``, from the base stub or the catalogue's, in that order."""
+    blocks of ``functions``, from the base stub or the catalogue's, in that order. When
+    none of ``functions`` is the base stub's and the catalogue stub says its header
+    replaces the base's (a ``# grader new:`` line: the base's would describe functions
+    the student does not write, dead ReLUs for a file of saturated units), that header
+    is used, without the marker line."""
     base = stubs[file][0]
+    if (len(stubs[file]) > 1 and not set(functions) & set(_defs(base))
+            and HEADER_MARK in stubs[file][1]):
+        base = stubs[file][1]
     defs = _defs(base)
     header_end = min((start for start, _ in defs.values()), default=len(python_lines(base)) + 1)
-    header = "\n".join(python_lines(base)[:header_end - 1]).rstrip("\n")
+    header = "\n".join(line for line in python_lines(base)[:header_end - 1]
+                       if not line.startswith(HEADER_MARK)).rstrip("\n")
     blocks = []
     for function in functions:
         for source in stubs[file]:

@@ -281,3 +281,19 @@ def test_every_catalogue_function_composes_and_its_correct_example_scores_100(
     entry = grade(read(folder / "examples" / "correct", settings.load().student_files), settings)
     assert entry["score"] == 100.0, [t["name"] for t in entry["tests"] if t["status"] != "passed"]
     assert sorted(function_scores(entry)) == sorted(every)
+
+
+def test_a_file_of_catalogue_functions_only_gets_the_catalogues_header() -> None:
+    from grader.new import _stub_sources, compose_stub
+
+    stubs = _stub_sources(BASE)
+    alone = compose_stub(stubs, "dead_relu.py", ["saturated_fraction"])
+    assert alone.startswith('"""Finding saturated units in a sigmoid or tanh network.')
+    assert "grader new:" not in alone and "relu_activity" not in alone
+    beside = compose_stub(stubs, "dead_relu.py", ["dead_relu_mask", "saturated_fraction"])
+    assert beside.startswith('"""Finding dead ReLU units in a trained network.')
+    # the activations' catalogue has no header of its own: the base's rules stay
+    assert compose_stub(stubs, "activations.py", ["prelu"]).startswith(
+        stubs["activations.py"][0][:60])
+    for source in (alone, beside):
+        compile(source, "dead_relu.py", "exec")

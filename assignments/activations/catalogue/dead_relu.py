@@ -1,10 +1,31 @@
-"""Saturated units: the other way a network stops learning.
+"""Finding saturated units in a sigmoid or tanh network.
 
-A stub a course may add to ``dead_relu.py`` (``grader new`` copies it into the
-student file, after that file's header and rules). A dead ReLU passes no gradient
-because its input is always negative; a saturated sigmoid or tanh unit passes almost
-none because its input sits far out on a flat tail, where the derivative is tiny.
+A dead ReLU passes no gradient because its input is always negative. A saturated
+sigmoid or tanh unit passes almost none: its input sits far out on a flat tail, where
+the derivative is tiny, so the gradient that reaches its weights all but vanishes.
+The usual causes are weights initialized too large for the nonlinearity (use Xavier
+for sigmoid and tanh) and inputs that are not normalised.
+
+The network
+-----------
+``weights[l]`` has shape ``(n_l, n_{l+1})`` and ``biases[l]`` shape ``(n_{l+1},)``.
+``X`` has shape ``(n_samples, n_0)``. Every layer is followed by the nonlinearity f
+(sigmoid or tanh)::
+
+    h_0 = X
+    a_l = h_l @ weights[l] + biases[l]      (pre-activation of layer l)
+    h_{l+1} = f(a_l)
+
+Rules
+-----
+* Libraries: ``numpy`` and ``math``. You may import your own files.
+* Vectorized over samples and units: a Python loop over the layers and over the
+  batches is fine, a loop over single samples or single units is not.
+* Memory: handle ``X`` in batches of ``batch_size`` rows, so that a large data
+  set never needs one huge array of pre-activations.
+* Never modify ``weights``, ``biases`` or ``X``.
 """
+# grader new: this header replaces dead_relu.py's when none of that file's functions is chosen
 
 from __future__ import annotations
 
@@ -21,8 +42,7 @@ def saturated_fraction(
 ) -> list[np.ndarray]:
     """For every unit, the fraction of samples on which it is saturated.
 
-    The network is that of ``relu_activity``, with ``nonlinearity`` after every
-    layer instead of ReLU::
+    The network, with ``nonlinearity`` after every layer::
 
         h_0 = X
         a_l = h_l @ weights[l] + biases[l]
