@@ -100,7 +100,7 @@ def test_nothing_inside_the_worker_erases_the_peak(student) -> None:
 
 
 def test_buffers_filled_at_import_to_be_reused_in_the_call_count(student) -> None:
-    assert peak(student, "preallocated") > 8 * MIB  # 10 MiB, less the import's free 1 MiB
+    assert peak(student, "preallocated") > 5 * MIB  # 10 MiB, less the import's free 4 MiB at most
 
 
 def test_a_measured_call_runs_in_a_worker_of_its_own(student) -> None:
