@@ -8,7 +8,10 @@ into a correct solution; the attack suite puts a hostile snippet
 from __future__ import annotations
 
 import ast
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.submission import Submission, read
 
 
 def functions(source: str) -> set[str]:
@@ -113,3 +116,19 @@ def _imports_end(body: list[ast.stmt]) -> int:
             break
         end = node.end_lineno or end
     return end
+
+
+def with_mistake(base: dict[str, bytes], mistake: Any) -> dict[str, bytes]:
+    """The files ``base`` with a catalogued mistake's functions replaced (matched by name;
+    tests/submissions/mistakes.py)."""
+    source = base[mistake.file].decode()
+    missing = functions(mistake.source) - functions(source)
+    assert not missing, f"{mistake.id}: {missing} not in the base {mistake.file}"
+    return {**base, mistake.file: compose(source, mistake.source).encode()}
+
+
+def read_as(path: Path, sid: str, files: tuple[str, ...]) -> Submission:
+    """The submission folder ``path``, read as the grader reads it, under the id ``sid``."""
+    submission = read(path, files)
+    submission.id = sid
+    return submission

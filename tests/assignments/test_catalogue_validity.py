@@ -19,8 +19,8 @@ import grader.new
 from grader.assignment import Assignment
 from grader.report import function_scores
 from grader.runner import Settings, grade_all
-from grader.submission import Submission, read
-from tests.compose import compose, functions
+from grader.submission import Submission
+from tests.compose import functions, read_as, with_mistake
 from tests.submissions.catalogue.mistakes import (
     BASE_STYLE,
     CHECK_KINDS,
@@ -31,7 +31,8 @@ from tests.submissions.catalogue.mistakes import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "tests" / "submissions" / "catalogue"
+SUBMISSIONS = ROOT / "tests" / "submissions"
+CATALOGUE = SUBMISSIONS / "catalogue"
 STYLES = sorted(p.name for p in (CATALOGUE / "correct").iterdir() if p.is_dir())
 FILES = ("activations.py", "derivatives.py", "initializers.py", "dead_relu.py")
 # the functions that are new in the catalogue (the default assignment does not grade them)
@@ -49,23 +50,19 @@ def catalogue_functions() -> list[str]:
     catalogue later is graded here once the styles have it (tests/assignments/
     test_catalogue.py grades the reference on every one meanwhile)."""
     base = Assignment.load("activations")
-    written = set().union(*(functions((CATALOGUE / "correct" / BASE_STYLE / f).read_text())
-                            for f in FILES))
+    written = set().union(*(functions(source.decode())
+                            for source in style(BASE_STYLE, "base").files.values()))
     return [f for f in grader.new.catalogue(grader.new.load_registry(base)) if f in written]
 
 
-def apply(base: dict[str, bytes], mistake: Mistake) -> dict[str, bytes]:
-    """The base solution with the mistake's functions replaced (matched by name)."""
-    source = base[mistake.file].decode()
-    missing = functions(mistake.source) - functions(source)
-    assert not missing, f"{mistake.id}: {missing} not in the base {mistake.file}"
-    return {**base, mistake.file: compose(source, mistake.source).encode()}
-
-
-def folder(path: Path, sid: str) -> Submission:
-    submission = read(path, FILES)
-    submission.id = sid
-    return submission
+def style(name: str, sid: str) -> Submission:
+    """A correct style of the whole catalogue: the old functions of
+    tests/submissions/correct/<name>/ with the catalogue's, written in the same style,
+    appended from tests/submissions/catalogue/correct/<name>/."""
+    old = read_as(SUBMISSIONS / "correct" / name, sid, FILES)
+    added = read_as(CATALOGUE / "correct" / name, sid, FILES)
+    return Submission(sid, CATALOGUE / "correct" / name, files={
+        file: old.files[file] + b"\n\n" + added.files[file] for file in FILES})
 
 
 def marked(records: list[Mistake], test: str) -> list[Any]:
@@ -84,11 +81,11 @@ def assignment(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def results(assignment: Path) -> dict[str, dict[str, Any]]:
-    base = folder(CATALOGUE / "correct" / BASE_STYLE, "base").files
-    subs = [folder(CATALOGUE / "correct" / style, f"correct/{style}") for style in STYLES]
-    subs.append(folder(ROOT / "reference", "reference"))
+    base = style(BASE_STYLE, "base").files
+    subs = [style(name, f"correct/{name}") for name in STYLES]
+    subs.append(read_as(ROOT / "reference", "reference", FILES))
     for mistake in [*MISTAKES, *HARMLESS]:
-        subs.append(Submission(mistake.id, CATALOGUE, files=apply(base, mistake)))
+        subs.append(Submission(mistake.id, CATALOGUE, files=with_mistake(base, mistake)))
     return {e["id"]: e for e in grade_all(subs, Settings(assignment=str(assignment)), jobs=2)}
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from grader.report import function_scores
 from grader.runner import Settings, grade_all
-from grader.submission import Submission, read
-from tests.compose import compose, functions
-from tests.submissions.mistakes import BASE_STYLE, HARMLESS, MISTAKES, Mistake
+from grader.submission import Submission
+from tests.compose import read_as, with_mistake
+from tests.submissions.mistakes import BASE_STYLE, HARMLESS, MISTAKES
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -29,28 +29,14 @@ CAUGHT_BY = {
 }
 
 
-def apply(base: dict[str, bytes], mistake: Mistake) -> dict[str, bytes]:
-    """The base solution with the mistake's functions replaced (matched by name)."""
-    source = base[mistake.file].decode()
-    missing = functions(mistake.source) - functions(source)
-    assert not missing, f"{mistake.id}: {missing} not in the base {mistake.file}"
-    return {**base, mistake.file: compose(source, mistake.source).encode()}
-
-
-def folder(path: Path, sid: str) -> Submission:
-    submission = read(path, FILES)
-    submission.id = sid
-    return submission
-
-
 @pytest.fixture(scope="module")
 def results() -> dict[str, dict[str, Any]]:
-    base = folder(SUBMISSIONS / "correct" / BASE_STYLE, "base").files
-    subs = [folder(SUBMISSIONS / "correct" / style, f"correct/{style}") for style in STYLES]
-    subs.append(folder(ROOT / "reference", "reference"))
-    subs.append(folder(ROOT / "assignments" / "activations", "stubs"))
+    base = read_as(SUBMISSIONS / "correct" / BASE_STYLE, "base", FILES).files
+    subs = [read_as(SUBMISSIONS / "correct" / name, f"correct/{name}", FILES) for name in STYLES]
+    subs.append(read_as(ROOT / "reference", "reference", FILES))
+    subs.append(read_as(ROOT / "assignments" / "activations", "stubs", FILES))
     for mistake in [*MISTAKES, *HARMLESS]:
-        subs.append(Submission(mistake.id, SUBMISSIONS, files=apply(base, mistake)))
+        subs.append(Submission(mistake.id, SUBMISSIONS, files=with_mistake(base, mistake)))
     return {e["id"]: e for e in grade_all(subs, Settings(), jobs=2)}
 
 

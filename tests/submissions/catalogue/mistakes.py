@@ -19,7 +19,7 @@ calls another graded function, so replacing one breaks only what ``breaks`` list
 
 from __future__ import annotations
 
-from tests.submissions.mistakes import Mistake
+from tests.submissions.mistakes import ACT, DEAD, DER, INIT, Mistake, _m
 
 BASE_STYLE = "selfcontained"
 
@@ -28,14 +28,6 @@ CHECK_KINDS = frozenset({
     "errors", "batching", "generator",
 })
 
-
-def _m(id: str, file: str, breaks: str, checks: str, why: str, source: str) -> Mistake:
-    """Shorthand: ``breaks`` and ``checks`` are space-separated names."""
-    return Mistake(id=id, file=file, source=source.lstrip("\n"),
-                   breaks=frozenset(breaks.split()), checks=frozenset(checks.split()), why=why)
-
-
-ACT, DER, INIT, DEAD = "activations.py", "derivatives.py", "initializers.py", "dead_relu.py"
 
 MISTAKES: list[Mistake] = [
     # ------------------------------------------------------------ activations.py
