@@ -87,6 +87,14 @@ def _result(y: ArrayLike, out_dtype: type[np.floating[Any]]) -> FloatArray:
     return np.asarray(y, dtype=out_dtype)
 
 
+def _in_precision(value: float, out_dtype: type[np.floating[Any]]) -> np.float64:
+    """``value`` rounded to the output's precision (float64 again): a float32 input is
+    compared with its parameters in float32, as PyTorch does (a bound beyond the float32
+    range becomes inf)."""
+    with np.errstate(over="ignore"):
+        return np.float64(np.array(value, dtype=np.float64).astype(out_dtype))
+
+
 def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
     # exp only ever sees -|x| <= 0: 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
     e = np.exp(-np.abs(x))
@@ -617,7 +625,6 @@ def softshrink(x: ArrayLike, lambd: float = 0.5) -> FloatArray:
     array([-1.5,  0. ,  0.5])
     """
     x64, out = _as_float64(x)
-    with np.errstate(over="ignore"):  # a lambd beyond the float32 range becomes inf
-        bound = np.float64(np.array(lambd, dtype=np.float64).astype(out))
+    bound = _in_precision(lambd, out)
     shrunk = np.where(x64 > bound, x64 - bound, np.where(x64 < -bound, x64 + bound, 0.0))
     return _result(shrunk, out)

@@ -38,6 +38,7 @@ if __package__:
         _as_float64,
         _celu_exponent,
         _gelu_tanh_gates,
+        _in_precision,
         _normal_pdf,
         _prelu_weight,
         _result,
@@ -55,6 +56,7 @@ else:  # copied into a submission folder as a top-level module
         _as_float64,
         _celu_exponent,
         _gelu_tanh_gates,
+        _in_precision,
         _normal_pdf,
         _prelu_weight,
         _result,
@@ -268,6 +270,22 @@ def mish_grad(x: ArrayLike) -> FloatArray:
     return _result(np.tanh(sp) + x64 * (_sech2(sp) * sigmoid(x64)), out)
 
 
+def _softmax_and_scaled_upstream(
+    x: ArrayLike, upstream: ArrayLike, axis: int
+) -> tuple[NDArray[np.float64], type[np.floating[Any]], NDArray[np.float64],
+           NDArray[np.float64], NDArray[Any]]:
+    """What both VJPs start from: ``x`` as float64 and its output dtype, ``s =
+    softmax(x)``, and ``upstream`` broadcast to ``x`` and scaled by ``2**-exponent``
+    (exactly) so that ``max |g| <= 1`` along ``axis``; a 0-d ``x`` is one entry along a
+    1-d axis."""
+    x64, out = _as_float64(x)
+    g = np.broadcast_to(np.asarray(upstream, dtype=np.float64), x64.shape)
+    scores, g = (x64.reshape(1), g.reshape(1)) if x64.ndim == 0 else (x64, g)
+    s = np.asarray(softmax(scores, axis=axis), dtype=np.float64)
+    _, exponent = np.frexp(np.max(np.abs(g), axis=axis, keepdims=True, initial=0.0))
+    return x64, out, s, np.ldexp(g, -exponent), exponent
+
+
 def softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> FloatArray:
     r"""Vector-Jacobian product of softmax: the gradient of
     ``sum(upstream * softmax(x, axis))`` with respect to ``x``.
@@ -289,15 +307,9 @@ def softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> FloatArray
     >>> softmax_vjp([0.0, -50.0], [1.0, 0.0])
     array([ 1.92874985e-22, -1.92874985e-22])
     """
-    x64, out = _as_float64(x)
-    g = np.broadcast_to(np.asarray(upstream, dtype=np.float64), x64.shape)
-    scores, g = (x64.reshape(1), g.reshape(1)) if x64.ndim == 0 else (x64, g)
-    s = np.asarray(softmax(scores, axis=axis), dtype=np.float64)
+    x64, out, s, g, exponent = _softmax_and_scaled_upstream(x, upstream, axis)
     if s.size == 0:
         return _result(s.reshape(x64.shape), out)
-
-    _, exponent = np.frexp(np.max(np.abs(g), axis=axis, keepdims=True, initial=0.0))
-    g = np.ldexp(g, -exponent)  # exact: |g| <= 1 along the axis
 
     vjp = s * (g - np.sum(g * s, axis=axis, keepdims=True))
     k = np.argmax(s, axis=axis, keepdims=True)
@@ -394,8 +406,7 @@ def hardtanh_grad(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> 
     array([0., 1., 0., 0.])
     """
     x64, out = _as_float64(x)
-    with np.errstate(over="ignore"):  # a bound beyond the float32 range becomes inf
-        low, high = np.array([min_val, max_val], dtype=np.float64).astype(out)
+    low, high = _in_precision(min_val, out), _in_precision(max_val, out)
     return _result(np.where((x64 > low) & (x64 < high), 1.0, 0.0), out)
 
 
@@ -496,15 +507,9 @@ def log_softmax_vjp(x: ArrayLike, upstream: ArrayLike, axis: int = -1) -> FloatA
     >>> log_softmax_vjp([1.0, 2.0, 3.0], [1.0, 0.0, 0.0])
     array([ 0.90996943, -0.24472847, -0.66524096])
     """
-    x64, out = _as_float64(x)
-    g = np.broadcast_to(np.asarray(upstream, dtype=np.float64), x64.shape)
-    scores, g = (x64.reshape(1), g.reshape(1)) if x64.ndim == 0 else (x64, g)
-    s = np.asarray(softmax(scores, axis=axis), dtype=np.float64)
+    x64, out, s, g, exponent = _softmax_and_scaled_upstream(x, upstream, axis)
     if s.size == 0:
         return _result(s.reshape(x64.shape), out)
-
-    _, exponent = np.frexp(np.max(np.abs(g), axis=axis, keepdims=True, initial=0.0))
-    g = np.ldexp(g, -exponent)  # exact: |g| <= 1 along the axis
     vjp = g - s * np.sum(g, axis=axis, keepdims=True)
     return _result(_ldexp_saturated(vjp, exponent, out).reshape(x64.shape), out)
 
@@ -519,6 +524,5 @@ def softshrink_grad(x: ArrayLike, lambd: float = 0.5) -> FloatArray:
     array([1., 0., 0., 0., 1.])
     """
     x64, out = _as_float64(x)
-    with np.errstate(over="ignore"):  # a lambd beyond the float32 range becomes inf
-        bound = np.float64(np.array(lambd, dtype=np.float64).astype(out))
+    bound = _in_precision(lambd, out)
     return _result(np.where((x64 > bound) | (x64 < -bound), 1.0, 0.0), out)
